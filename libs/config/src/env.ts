@@ -7,13 +7,16 @@ export const env = {
       .string({ required_error: 'is required' })
       .trim()
       .min(1, 'is required')
-      .refine((v) => {
-        try {
-          return protocols.includes(new URL(v).protocol.replace(/:$/, ''));
-        } catch {
-          return false;
-        }
-      }, `must be a URL with scheme ${protocols.join(' or ')}`),
+      .refine(
+        (v) => {
+          try {
+            return protocols.includes(new URL(v).protocol.replace(/:$/, ''));
+          } catch {
+            return false;
+          }
+        },
+        `must be a URL with scheme ${protocols.join(' or ')}`,
+      ),
   /** A comma-separated list of URLs (NATS accepts several servers). */
   urlList: (protocols: string[]) =>
     z
@@ -46,7 +49,9 @@ export const env = {
   port: (def: number) => env.int(def, 0, 65535),
   bool: (def: boolean) =>
     z
-      .enum(['true', 'false', '1', '0', 'yes', 'no'], { errorMap: () => ({ message: 'must be true or false' }) })
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], {
+        errorMap: () => ({ message: 'must be true or false' }),
+      })
       .default(def ? 'true' : 'false')
       .transform((v) => v === 'true' || v === '1' || v === 'yes'),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -65,5 +70,8 @@ export const env = {
   bucket: () =>
     z
       .string({ required_error: 'is required' })
-      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 lowercase letters, digits, . or -)'),
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        'must be an S3 bucket name (3-63 lowercase letters, digits, . or -)',
+      ),
 };

@@ -19,7 +19,10 @@ export function loadConfig<S extends z.ZodRawShape>(
   if (!result.success) {
     throw new ConfigError(
       service,
-      result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '?'), message: issue.message })),
+      result.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '?'),
+        message: issue.message,
+      })),
     );
   }
   return result.data;

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { defineMessage } from './contract';
+import { isoTime, mirrorId, photoId, sessionId, isValidMirrorId } from './primitives';
+import { ContractViolationError } from './contract-violation.error';
+
+/** Per-mirror subjects: `mirror.<mirrorId>.<channel>`. */
+export type MirrorChannel = 'frame' | 'photo' | 'display' | 'gesture';
+
+export const MirrorSubjects = {
+  /** Wildcard matching one channel of every mirror, e.g. `mirror.*.frame`. */
+  all: (channel: MirrorChannel) => `mirror.*.${channel}`,
+  /** The subject of one mirror's channel; refuses a malformed mirror id. */
+  of(channel: MirrorChannel, id: string): string {
+    if (!isValidMirrorId(id)) {
+      throw new ContractViolationError(`mirror.?.${channel}`, [
+        { field: 'mirrorId', message: 'must match [a-z0-9-]{1,64}' },
+      ]);
+    }
+    return `mirror.${id}.${channel}`;
+  },
+  /** Extracts the mirror id from a per-mirror subject (namespace already stripped); null if malformed. */
+  parse(subject: string): { mirrorId: string; channel: MirrorChannel } | null {
+    const m = /^mirror\.([^.]+)\.(frame|photo|display|gesture)$/.exec(subject);
+    if (!m || !isValidMirrorId(m[1])) return null;
+    return { mirrorId: m[1], channel: m[2] as MirrorChannel };
+  },
+};
+
+/** Headers of `mirror.<id>.frame` (core NATS, JPEG bytes). */
+export const frameHeadersSchema = z.object({
+  ts: z.coerce.number().int().positive(),
+  seq: z.coerce.number().int().nonnegative(),
+});
+
+/** Headers of `mirror.<id>.photo` (JetStream, image bytes). */
+export const photoHeadersSchema = z.object({
+  'Nats-Msg-Id': photoId,
+  'taken-at': isoTime,
+  'session-id': sessionId.optional(),
+});
+export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+
+export const displaySchema = z.discriminatedUnion('kind', [
+  z.object({
+    v: z.literal(1).default(1),
+    kind: z.literal('qr'),
+    sessionId,
+    url: z.string().url(),
+    imageUrl: z.string().url().optional(),
+    expiresAt: isoTime,
+  }),
+  z.object({ v: z.literal(1).default(1), kind: z.literal('idle'), sessionId: sessionId.optional() }),
+  z.object({
+    v: z.literal(1).default(1),
+    kind: z.literal('notice'),
+    sessionId: sessionId.optional(),
+    text: z.string().max(200),
+  }),
+]);
+export const mirrorDisplay = defineMessage('mirror.*.display', displaySchema);
+
+export const GESTURES = [
+  'swipe_left',
+  'swipe_right',
+  'thumbs_up',
+  'open_palm',
+  'victory',
+  'fist',
+  'pointing_up',
+] as const;
+export type Gesture = (typeof GESTURES)[number];
+export const gestureSchema = z.object({
+  v: z.literal(1).default(1),
+  sessionId,
+  mirrorId,
+  gesture: z.enum(GESTURES),
+  confidence: z.number().min(0).max(1),
+  at: isoTime,
+});
+export const mirrorGesture = defineMessage('mirror.*.gesture', gestureSchema);
+
+export const photoMessageId = photoId;

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { defineRequest } from './contract';
+import { isoTime, mirrorId, openid, photoId, sceneStr, schemaVersion, sessionId } from './primitives';
+
+/** WeChat's QR kinds; the limits are enforced by qr-issuer before calling WeChat. */
+export const QR_KINDS = ['QR_SCENE', 'QR_STR_SCENE', 'QR_LIMIT_SCENE', 'QR_LIMIT_STR_SCENE'] as const;
+export const qrIssueRequestSchema = z.object({
+  v: schemaVersion,
+  kind: z.enum(QR_KINDS),
+  sceneId: z.number().int().optional(),
+  sceneStr: z.string().optional(),
+  expireSeconds: z.number().int().optional(),
+});
+export const qrIssueResponseSchema = z.object({
+  kind: z.enum(QR_KINDS),
+  ticket: z.string(),
+  url: z.string(),
+  showUrl: z.string().url(),
+  expiresAt: isoTime.optional(),
+  sceneId: z.number().int().optional(),
+  sceneStr: z.string().optional(),
+});
+
+export const PHOTO_VARIANTS = ['original', 'display', 'thumb'] as const;
+export type PhotoVariant = (typeof PHOTO_VARIANTS)[number];
+export const PHOTO_URL_MAX_TTL_SECONDS = 900;
+export const photoUrlRequestSchema = z.object({
+  v: schemaVersion,
+  photoId,
+  variant: z.enum(PHOTO_VARIANTS).default('display'),
+  ttlSeconds: z.number().int().positive().default(300),
+});
+export const photoUrlResponseSchema = z.object({ url: z.string().url(), expiresAt: isoTime });
+export const photoDeleteRequestSchema = z.object({ v: schemaVersion, photoId });
+export const photoDeleteResponseSchema = z.object({ deleted: z.boolean() });
+
+/** A passive reply the gateway renders as WeChat XML. */
+export const newsArticleSchema = z.object({
+  title: z.string().max(64),
+  description: z.string().max(512),
+  picUrl: z.string().url().optional(),
+  url: z.string().url(),
+});
+export const passiveReplySchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('news'), articles: z.array(newsArticleSchema).min(1).max(8) }),
+  z.object({ type: z.literal('text'), content: z.string().min(1).max(2048) }),
+  z.object({ type: z.literal('none') }),
+]);
+export type PassiveReply = z.infer<typeof passiveReplySchema>;
+
+export const replyScanRequestSchema = z.discriminatedUnion('trigger', [
+  z.object({ v: schemaVersion, trigger: z.literal('scan'), eventId: z.string(), openid, scene: sceneStr }),
+  z.object({
+    v: schemaVersion,
+    trigger: z.literal('text'),
+    eventId: z.string(),
+    openid,
+    content: z.string().max(2048),
+  }),
+]);
+export const replyScanResponseSchema = z.object({ reply: passiveReplySchema });
+
+export const oauthConfirmRequestSchema = z.object({
+  v: schemaVersion,
+  code: z.string().min(1).max(512),
+  state: z.string().min(1).max(1024),
+});
+export const oauthConfirmResponseSchema = z.object({ openid, sessionId: sessionId.optional() });
+
+export const galleryPhotoSchema = z.object({
+  photoId,
+  takenAt: isoTime,
+  thumbUrl: z.string().url(),
+  displayUrl: z.string().url(),
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+});
+export const galleryGetRequestSchema = z.object({ v: schemaVersion, openid });
+export const galleryGetResponseSchema = z.object({
+  openid,
+  sessions: z.array(
+    z.object({ sessionId, mirrorId, startedAt: isoTime, photos: z.array(galleryPhotoSchema) }),
+  ),
+});
+export const bindingPhotoDeleteRequestSchema = z.object({ v: schemaVersion, openid, photoId });
+export const bindingPhotoDeleteResponseSchema = z.object({ deleted: z.boolean() });
+
+export const Requests = {
+  qrIssue: defineRequest('qr.issue', qrIssueRequestSchema, qrIssueResponseSchema),
+  photoUrl: defineRequest('photo.url', photoUrlRequestSchema, photoUrlResponseSchema),
+  photoDelete: defineRequest('photo.delete', photoDeleteRequestSchema, photoDeleteResponseSchema),
+  replyScan: defineRequest('binding.reply.scan', replyScanRequestSchema, replyScanResponseSchema),
+  oauthConfirm: defineRequest('binding.oauth.confirm', oauthConfirmRequestSchema, oauthConfirmResponseSchema),
+  galleryGet: defineRequest('binding.gallery.get', galleryGetRequestSchema, galleryGetResponseSchema),
+  bindingPhotoDelete: defineRequest(
+    'binding.photo.delete',
+    bindingPhotoDeleteRequestSchema,
+    bindingPhotoDeleteResponseSchema,
+  ),
+} as const;
+
+export type QrIssueRequest = z.infer<typeof qrIssueRequestSchema>;
+export type QrIssueResponse = z.infer<typeof qrIssueResponseSchema>;
+export type PhotoUrlRequest = z.infer<typeof photoUrlRequestSchema>;
+export type PhotoUrlResponse = z.infer<typeof photoUrlResponseSchema>;
+export type ReplyScanRequest = z.infer<typeof replyScanRequestSchema>;
+export type ReplyScanResponse = z.infer<typeof replyScanResponseSchema>;
+export type OauthConfirmRequest = z.infer<typeof oauthConfirmRequestSchema>;
+export type OauthConfirmResponse = z.infer<typeof oauthConfirmResponseSchema>;
+export type GalleryGetResponse = z.infer<typeof galleryGetResponseSchema>;
+export { mirrorId };
