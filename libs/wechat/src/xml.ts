@@ -93,8 +93,8 @@ export function xmlText(record: XmlRecord, name: string): string | undefined {
 }
 
 // Characters XML 1.0 cannot carry at all, even inside CDATA.
-// eslint-disable-next-line no-control-regex
 const INVALID_XML_CHARS =
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Wraps text in CDATA so that any content, including `]]>`, survives; drops characters XML cannot carry. */
