@@ -1,0 +1,332 @@
+import type * as tfc from '@tensorflow/tfjs-core';
+import type { Config, Human, Result } from '@vladmandic/human';
+import {
+  angleFor,
+  boxOfLandmarks,
+  boxOfRegion,
+  distance,
+  type HandRegion,
+  intersectionOverUnion,
+  regionAroundBox,
+  regionAroundLandmarks,
+  regionTransform,
+} from './geometry';
+import { loadHuman } from './human-loader';
+import type {
+  AnalysisMode,
+  BodyObservation,
+  BodyPart,
+  Box,
+  FaceObservation,
+  FrameAnalysis,
+  HandDetectorLabel,
+  HandObservation,
+  Landmark,
+} from './vision.types';
+
+type Tf = typeof tfc;
+
+export interface AnalyzeRequest {
+  rgb: Uint8Array;
+  width: number;
+  height: number;
+  mode: AnalysisMode;
+  /** Regions where hands were last seen on this mirror (tracking). */
+  handHints: HandRegion[];
+  /**
+   * The whole-frame hand detector costs ~80 ms whatever the frame size: `always` (stills), `if-none-found`
+   * (when tracking and wrist regions found no hand) or `never` (the caller rations it).
+   */
+  handDetector: 'always' | 'if-none-found' | 'never';
+  /** Landmark passes per region: each pass re-centres the region on the hand found by the previous one. */
+  landmarkPasses: number;
+}
+
+export interface VisionEngineOptions {
+  /** Below this body score a session frame also runs the face model. */
+  faceFallbackBelowBodyScore: number;
+  /** Wrist keypoints below this score do not propose a hand region. */
+  minWristScore: number;
+  /** Landmark score from which a region counts as holding a hand. */
+  minHandScore: number;
+  /** Skip hands hanging down (wrist well below elbow): commands are given with a raised hand. */
+  raisedHandsOnly: boolean;
+  /** Hand detector score from which a box is looked at. */
+  minDetectorScore: number;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: VisionEngineOptions = {
+  faceFallbackBelowBodyScore: 0.5,
+  minWristScore: 0.2,
+  minHandScore: 0.6,
+  raisedHandsOnly: true,
+  minDetectorScore: 0.15,
+};
+
+const SKELETON_SIZE = 224;
+// Region side relative to the forearm, and how far past the wrist the hand's centre sits.
+const WRIST_REGION_SCALE = 1.6;
+const WRIST_REGION_OFFSET = 0.4;
+// Region side relative to a found hand's landmark extent (tracking and refinement).
+const TRACK_REGION_SCALE = 1.8;
+const MIN_REGION_PX = 24;
+const DETECTOR_REGION_SCALE = 1.5;
+const DETECTOR_SIZE = 320;
+const DETECTOR_INPUT = 'StatefulPartitionedCall/map/TensorArrayV2Stack/TensorListStack';
+const DETECTOR_SHAPE_INPUT = 'StatefulPartitionedCall/map/TensorArrayV2Stack_1/TensorListStack';
+const DETECTOR_OUTPUTS = ['StatefulPartitionedCall/Postprocessor/Slice', 'StatefulPartitionedCall/Postprocessor/ExpandDims_1'];
+const DETECTOR_FACE_CLASS = 4;
+// Class order after the face class is removed.
+const DETECTOR_CLASSES: HandDetectorLabel[] = ['hand', 'fist', 'pinch', 'point', 'tip', 'pinchtip'];
+
+const off = { enabled: false };
+const faceConfig = {
+  enabled: true,
+  detector: { rotation: false, maxDetected: 3, minConfidence: 0.2, return: false },
+  mesh: off,
+  iris: off,
+  emotion: off,
+  description: off,
+  antispoof: off,
+  liveness: off,
+  attention: off,
+};
+const bodyConfig = { enabled: true, maxDetected: 1, minConfidence: 0.1 };
+
+function stageConfig(face: boolean, body: boolean): Partial<Config> {
+  return {
+    face: face ? faceConfig : { enabled: false },
+    body: body ? bodyConfig : { enabled: false },
+    hand: { enabled: false },
+  } as Partial<Config>;
+}
+
+/** Runs human's shipped models over decoded frames. One instance per worker thread. */
+export class VisionEngine {
+  private constructor(
+    private readonly human: Human,
+    private readonly tf: Tf,
+    private readonly options: VisionEngineOptions,
+  ) {}
+
+  static async create(options: Partial<VisionEngineOptions> = {}): Promise<VisionEngine> {
+    const { human, tf } = await loadHuman();
+    return new VisionEngine(human, tf, { ...DEFAULT_ENGINE_OPTIONS, ...options });
+  }
+
+  async analyze(request: AnalyzeRequest): Promise<Omit<FrameAnalysis, 'timings'> & { inferenceMs: number }> {
+    const started = performance.now();
+    const { tf } = this;
+    const { width, height, mode } = request;
+    const pixels = tf.tensor4d(Int32Array.from(request.rgb), [1, height, width, 3], 'int32');
+    try {
+      let faces: FaceObservation[] = [];
+      let body: BodyObservation | null = null;
+      let hands: HandObservation[] = [];
+      if (mode === 'presence') {
+        const result = await this.human.detect(pixels as never, stageConfig(true, true));
+        faces = toFaces(result);
+        body = toBody(result);
+      } else {
+        body = toBody(await this.human.detect(pixels as never, stageConfig(false, true)));
+        if (!body || body.score < this.options.faceFallbackBelowBodyScore) {
+          faces = toFaces(await this.human.detect(pixels as never, stageConfig(true, false)));
+        }
+        hands = await this.findHands(pixels, request, body);
+      }
+      return { width, height, mode, faces, body, hands, inferenceMs: performance.now() - started };
+    } finally {
+      tf.dispose(pixels);
+    }
+  }
+
+  private async findHands(
+    pixels: tfc.Tensor4D,
+    request: AnalyzeRequest,
+    body: BodyObservation | null,
+  ): Promise<HandObservation[]> {
+    const found: HandObservation[] = [];
+    const image = this.tf.cast(pixels, 'float32') as tfc.Tensor4D;
+    try {
+      const regions: { region: HandRegion; source: 'track' | 'pose' }[] = request.handHints.map((region) => ({
+        region,
+        source: 'track',
+      }));
+      for (const region of body ? this.wristRegions(body, request.width) : []) {
+        const box = boxOfRegion(region);
+        if (regions.every((r) => intersectionOverUnion(boxOfRegion(r.region), box) < 0.3)) {
+          regions.push({ region, source: 'pose' });
+        }
+      }
+      for (const { region, source } of regions) {
+        const hand = await this.handInRegion(image, region, request.landmarkPasses);
+        if (hand) addHand(found, { ...hand, source });
+      }
+      const detect =
+        request.handDetector === 'always' || (request.handDetector === 'if-none-found' && found.length === 0);
+      for (const detection of detect ? await this.detectHands(image) : []) {
+        const same = found.findIndex((h) => intersectionOverUnion(h.box, detection.box) > 0.3);
+        if (same >= 0) {
+          found[same] = { ...found[same], ...detection.labelOnly };
+          continue;
+        }
+        // The detector says nothing about rotation: try upright, then lying on either side (a thumbs-up
+        // is usually held with the fingers sideways).
+        for (const angle of [0, Math.PI / 2, -Math.PI / 2]) {
+          const region = { ...regionAroundBox(detection.box, DETECTOR_REGION_SCALE), angle };
+          const hand = await this.handInRegion(image, region, request.landmarkPasses);
+          if (hand) {
+            addHand(found, { ...hand, ...detection.labelOnly, source: 'detector' });
+            break;
+          }
+        }
+      }
+    } finally {
+      this.tf.dispose(image);
+    }
+    return found;
+  }
+
+  /** Runs the hand detector (SSD, fixed 320x320 input) over the whole frame; boxes in frame pixels. */
+  private async detectHands(
+    image: tfc.Tensor4D,
+  ): Promise<{ box: Box; labelOnly: Pick<HandObservation, 'label' | 'detectorScore'> }[]> {
+    const { tf } = this;
+    const [height, width] = [image.shape[1], image.shape[2]];
+    const model = this.human.models.models.handtrack as unknown as {
+      execute(inputs: Record<string, tfc.Tensor>, outputs: string[]): tfc.Tensor[];
+    };
+    const t = tf.tidy(() => {
+      // Feeding the graph past its own preprocessing loop (a TensorList while-loop that only resizes and
+      // scales to [-1, 1]) gives identical outputs without the control-flow executor.
+      const input = tf.sub(tf.mul(tf.image.resizeBilinear(image, [DETECTOR_SIZE, DETECTOR_SIZE]), 2 / 255), 1);
+      const shape = tf.tensor2d([[DETECTOR_SIZE, DETECTOR_SIZE, 3]], [1, 3], 'int32');
+      const [rawScores, rawBoxes] = model.execute({ [DETECTOR_INPUT]: input, [DETECTOR_SHAPE_INPUT]: shape }, DETECTOR_OUTPUTS);
+      const classScores = tf.unstack(tf.squeeze(rawScores, [0]), 1);
+      classScores.splice(DETECTOR_FACE_CLASS, 1);
+      const scores = tf.stack(classScores, 1);
+      return { boxes: tf.squeeze(rawBoxes, [0, 2]) as tfc.Tensor2D, max: tf.max(scores, 1) as tfc.Tensor1D, argmax: tf.argMax(scores, 1) };
+    });
+    try {
+      const keep = await tf.image.nonMaxSuppressionAsync(t.boxes, t.max, 4, 0.3, this.options.minDetectorScore);
+      const [indices, boxes, max, argmax] = await Promise.all([keep.data(), t.boxes.data(), t.max.data(), t.argmax.data()]);
+      tf.dispose(keep);
+      return Array.from(indices).map((i) => {
+        const [y0, x0, y1, x1] = [boxes[i * 4], boxes[i * 4 + 1], boxes[i * 4 + 2], boxes[i * 4 + 3]];
+        return {
+          box: { x: x0 * width, y: y0 * height, width: (x1 - x0) * width, height: (y1 - y0) * height },
+          labelOnly: { label: DETECTOR_CLASSES[argmax[i]], detectorScore: max[i] },
+        };
+      });
+    } finally {
+      tf.dispose(t);
+    }
+  }
+
+  /** Regions where a hand should be: past each wrist along its forearm, turned the way the forearm points. */
+  private wristRegions(body: BodyObservation, frameWidth: number): HandRegion[] {
+    const k = body.keypoints;
+    const shoulders =
+      k.leftShoulder && k.rightShoulder && k.leftShoulder.score > 0.2 && k.rightShoulder.score > 0.2
+        ? distance(k.leftShoulder, k.rightShoulder)
+        : 0;
+    const regions: HandRegion[] = [];
+    for (const side of ['left', 'right'] as const) {
+      const wrist = k[`${side}Wrist` as BodyPart];
+      const elbow = k[`${side}Elbow` as BodyPart];
+      if (!wrist || wrist.score < this.options.minWristScore) continue;
+      const forearm = elbow && elbow.score >= 0.2 ? distance(wrist, elbow) : 0;
+      if (this.options.raisedHandsOnly && elbow && forearm > 0 && wrist.y - elbow.y > 0.6 * forearm) continue;
+      const length = Math.max(forearm, 0.5 * shoulders, MIN_REGION_PX, frameWidth * 0.03);
+      const dx = forearm ? (wrist.x - elbow!.x) / forearm : 0;
+      const dy = forearm ? (wrist.y - elbow!.y) / forearm : -1;
+      regions.push({
+        cx: wrist.x + WRIST_REGION_OFFSET * length * dx,
+        cy: wrist.y + WRIST_REGION_OFFSET * length * dy,
+        size: WRIST_REGION_SCALE * length,
+        angle: angleFor(dx, dy),
+      });
+    }
+    return regions;
+  }
+
+  /** Runs the hand landmark model on a region, re-centring and re-turning it on the hand for each extra pass. */
+  private async handInRegion(
+    image: tfc.Tensor4D,
+    start: HandRegion,
+    passes: number,
+  ): Promise<Omit<HandObservation, 'source'> | null> {
+    let region = start;
+    let best: Omit<HandObservation, 'source'> | null = null;
+    for (let pass = 0; pass < Math.max(1, passes); pass++) {
+      if (region.size < MIN_REGION_PX) break;
+      const { score, landmarks } = await this.landmarks(image, region);
+      if (score < this.options.minHandScore) break;
+      if (!best || score >= best.score) {
+        best = { score, detectorScore: null, label: null, landmarks, box: boxOfLandmarks(landmarks) };
+      }
+      region = regionAroundLandmarks(landmarks, TRACK_REGION_SCALE);
+    }
+    return best;
+  }
+
+  private async landmarks(image: tfc.Tensor4D, region: HandRegion): Promise<{ score: number; landmarks: Landmark[] }> {
+    const { tf } = this;
+    const model = this.human.models.models.handskeleton as unknown as {
+      execute(input: tfc.Tensor, outputs: string[]): tfc.Tensor[];
+    };
+    const { matrix, toFrame } = regionTransform(region, SKELETON_SIZE);
+    const [scoreT, pointsT] = tf.tidy(() => {
+      const crop = tf.image.transform(image, tf.tensor2d([matrix], [1, 8]), 'bilinear', 'constant', 0, [
+        SKELETON_SIZE,
+        SKELETON_SIZE,
+      ]);
+      return model.execute(tf.div(crop, 255), ['Identity_1', 'Identity']);
+    });
+    try {
+      const raw = (await scoreT.data())[0];
+      const points = await pointsT.data();
+      const landmarks: Landmark[] = [];
+      for (let i = 0; i < 21; i++) {
+        const [x, y] = toFrame(points[i * 3], points[i * 3 + 1]);
+        landmarks.push([x, y, points[i * 3 + 2]]);
+      }
+      return { score: 1 / (1 + Math.exp(-raw)), landmarks };
+    } finally {
+      tf.dispose([scoreT, pointsT]);
+    }
+  }
+}
+
+/** Keeps one observation per physical hand: the better landmarks, and the detector's label if any. */
+function addHand(found: HandObservation[], hand: HandObservation): void {
+  const same = found.findIndex((h) => intersectionOverUnion(h.box, hand.box) > 0.3);
+  if (same < 0) {
+    found.push(hand);
+    return;
+  }
+  const kept = found[same];
+  const better = hand.score > kept.score ? hand : kept;
+  found[same] = {
+    ...better,
+    label: hand.label ?? kept.label,
+    detectorScore: hand.detectorScore ?? kept.detectorScore,
+  };
+}
+
+function toFaces(result: Result): FaceObservation[] {
+  return result.face.map((f) => ({
+    score: f.score,
+    box: { x: f.box[0], y: f.box[1], width: f.box[2], height: f.box[3] },
+  }));
+}
+
+function toBody(result: Result): BodyObservation | null {
+  const best = result.body[0];
+  if (!best) return null;
+  const keypoints: BodyObservation['keypoints'] = {};
+  for (const k of best.keypoints) {
+    keypoints[k.part as BodyPart] = { x: k.position[0], y: k.position[1], score: k.score };
+  }
+  return { score: best.score, keypoints };
+}
