@@ -53,7 +53,12 @@ export function regionAroundLandmarks(landmarks: Landmark[], scale: number): Han
   }
   const ca = (a0 + a1) / 2;
   const cb = (b0 + b1) / 2;
-  return { cx: ca * cos - cb * sin, cy: ca * sin + cb * cos, size: Math.max(a1 - a0, b1 - b0) * scale, angle };
+  return {
+    cx: ca * cos - cb * sin,
+    cy: ca * sin + cb * cos,
+    size: Math.max(a1 - a0, b1 - b0) * scale,
+    angle,
+  };
 }
 
 /**
@@ -75,7 +80,12 @@ export function regionTransform(region: HandRegion, out: number) {
 
 /** An upright square region around a box, `scale` times its longer side. */
 export function regionAroundBox(box: Box, scale: number): HandRegion {
-  return { cx: box.x + box.width / 2, cy: box.y + box.height / 2, size: Math.max(box.width, box.height) * scale, angle: 0 };
+  return {
+    cx: box.x + box.width / 2,
+    cy: box.y + box.height / 2,
+    size: Math.max(box.width, box.height) * scale,
+    angle: 0,
+  };
 }
 
 export function intersectionOverUnion(a: Box, b: Box): number {
@@ -91,5 +101,10 @@ export function centerOf(box: Box): { x: number; y: number } {
 }
 
 export function boxOfRegion(region: HandRegion): Box {
-  return { x: region.cx - region.size / 2, y: region.cy - region.size / 2, width: region.size, height: region.size };
+  return {
+    x: region.cx - region.size / 2,
+    y: region.cy - region.size / 2,
+    width: region.size,
+    height: region.size,
+  };
 }

@@ -10,7 +10,11 @@ export function humanPaths(): { humanDist: string; models: string; wasm: string 
   // The package's exports map hides package.json; its main entry lives in dist/.
   const humanRoot = dirname(dirname(require.resolve('@vladmandic/human')));
   const wasmRoot = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
-  return { humanDist: join(humanRoot, 'dist'), models: join(humanRoot, 'models'), wasm: join(wasmRoot, 'dist') };
+  return {
+    humanDist: join(humanRoot, 'dist'),
+    models: join(humanRoot, 'models'),
+    wasm: join(wasmRoot, 'dist'),
+  };
 }
 
 /** Settings shared by every detect call: wasm backend, models from disk, no caching or warm-up of its own. */
@@ -33,7 +37,13 @@ export function baseConfig(): Partial<Config> {
     gesture: { enabled: false },
     object: { enabled: false },
     segmentation: { enabled: false },
-    face: { enabled: true, mesh: { enabled: false }, iris: { enabled: false }, emotion: { enabled: false }, description: { enabled: false } },
+    face: {
+      enabled: true,
+      mesh: { enabled: false },
+      iris: { enabled: false },
+      emotion: { enabled: false },
+      description: { enabled: false },
+    },
     body: { enabled: true },
     hand: { enabled: true },
   } as Partial<Config>;

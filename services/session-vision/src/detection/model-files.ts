@@ -47,9 +47,10 @@ let registered = false;
 export function registerFileModelLoader(tf: Tf): void {
   if (registered) return;
   registered = true;
-  tf.io.registerLoadRouter((url: string | string[]) => {
+  // A router answers null for URLs it does not handle; tfjs' type says IOHandler only.
+  tf.io.registerLoadRouter(((url: string | string[]) => {
     if (typeof url !== 'string' || !url.startsWith('file://')) return null;
     const file = decodeURIComponent(url.slice('file://'.length));
     return { load: () => loadModelArtifacts(tf, file) };
-  });
+  }) as unknown as Parameters<Tf['io']['registerLoadRouter']>[0]);
 }

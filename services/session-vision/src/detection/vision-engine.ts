@@ -74,7 +74,10 @@ const DETECTOR_REGION_SCALE = 1.5;
 const DETECTOR_SIZE = 320;
 const DETECTOR_INPUT = 'StatefulPartitionedCall/map/TensorArrayV2Stack/TensorListStack';
 const DETECTOR_SHAPE_INPUT = 'StatefulPartitionedCall/map/TensorArrayV2Stack_1/TensorListStack';
-const DETECTOR_OUTPUTS = ['StatefulPartitionedCall/Postprocessor/Slice', 'StatefulPartitionedCall/Postprocessor/ExpandDims_1'];
+const DETECTOR_OUTPUTS = [
+  'StatefulPartitionedCall/Postprocessor/Slice',
+  'StatefulPartitionedCall/Postprocessor/ExpandDims_1',
+];
 const DETECTOR_FACE_CLASS = 4;
 // Class order after the face class is removed.
 const DETECTOR_CLASSES: HandDetectorLabel[] = ['hand', 'fist', 'pinch', 'point', 'tip', 'pinchtip'];
@@ -199,17 +202,38 @@ export class VisionEngine {
     const t = tf.tidy(() => {
       // Feeding the graph past its own preprocessing loop (a TensorList while-loop that only resizes and
       // scales to [-1, 1]) gives identical outputs without the control-flow executor.
-      const input = tf.sub(tf.mul(tf.image.resizeBilinear(image, [DETECTOR_SIZE, DETECTOR_SIZE]), 2 / 255), 1);
+      const input = tf.sub(
+        tf.mul(tf.image.resizeBilinear(image, [DETECTOR_SIZE, DETECTOR_SIZE]), 2 / 255),
+        1,
+      );
       const shape = tf.tensor2d([[DETECTOR_SIZE, DETECTOR_SIZE, 3]], [1, 3], 'int32');
-      const [rawScores, rawBoxes] = model.execute({ [DETECTOR_INPUT]: input, [DETECTOR_SHAPE_INPUT]: shape }, DETECTOR_OUTPUTS);
+      const [rawScores, rawBoxes] = model.execute(
+        { [DETECTOR_INPUT]: input, [DETECTOR_SHAPE_INPUT]: shape },
+        DETECTOR_OUTPUTS,
+      );
       const classScores = tf.unstack(tf.squeeze(rawScores, [0]), 1);
       classScores.splice(DETECTOR_FACE_CLASS, 1);
       const scores = tf.stack(classScores, 1);
-      return { boxes: tf.squeeze(rawBoxes, [0, 2]) as tfc.Tensor2D, max: tf.max(scores, 1) as tfc.Tensor1D, argmax: tf.argMax(scores, 1) };
+      return {
+        boxes: tf.squeeze(rawBoxes, [0, 2]) as tfc.Tensor2D,
+        max: tf.max(scores, 1) as tfc.Tensor1D,
+        argmax: tf.argMax(scores, 1),
+      };
     });
     try {
-      const keep = await tf.image.nonMaxSuppressionAsync(t.boxes, t.max, 4, 0.3, this.options.minDetectorScore);
-      const [indices, boxes, max, argmax] = await Promise.all([keep.data(), t.boxes.data(), t.max.data(), t.argmax.data()]);
+      const keep = await tf.image.nonMaxSuppressionAsync(
+        t.boxes,
+        t.max,
+        4,
+        0.3,
+        this.options.minDetectorScore,
+      );
+      const [indices, boxes, max, argmax] = await Promise.all([
+        keep.data(),
+        t.boxes.data(),
+        t.max.data(),
+        t.argmax.data(),
+      ]);
       tf.dispose(keep);
       return Array.from(indices).map((i) => {
         const [y0, x0, y1, x1] = [boxes[i * 4], boxes[i * 4 + 1], boxes[i * 4 + 2], boxes[i * 4 + 3]];
@@ -270,7 +294,10 @@ export class VisionEngine {
     return best;
   }
 
-  private async landmarks(image: tfc.Tensor4D, region: HandRegion): Promise<{ score: number; landmarks: Landmark[] }> {
+  private async landmarks(
+    image: tfc.Tensor4D,
+    region: HandRegion,
+  ): Promise<{ score: number; landmarks: Landmark[] }> {
     const { tf } = this;
     const model = this.human.models.models.handskeleton as unknown as {
       execute(input: tfc.Tensor, outputs: string[]): tfc.Tensor[];

@@ -18,6 +18,8 @@ export interface HandShape {
   /** 0..1 per finger: 1 fully straight and pointing away from the palm, 0 folded into it. */
   extension: Record<Finger, number>;
   state: Record<Finger, FingerState>;
+  /** Per long finger: cosine between the finger (base to tip) and the hand's axis; 1 = along it. */
+  alignment: Record<(typeof LONG_FINGERS)[number], number>;
   /** Unit vector from the wrist to the middle finger's base: where the hand points (image y grows down). */
   up: { x: number; y: number };
   /** Unit vector along the thumb, from its base to its tip. */
@@ -95,6 +97,10 @@ export function measureHandShape(landmarks: Landmark[]): HandShape {
   const state = Object.fromEntries(
     Object.entries(extension).map(([f, e]) => [f, stateOf(e)]),
   ) as HandShape['state'];
+  const up = unit(vec(lm[WRIST], lm[9]));
+  const alignment = Object.fromEntries(
+    LONG_FINGERS.map((f) => [f, dot(unit(vec(lm[FINGERS[f][0]], lm[FINGERS[f][3]])), up)]),
+  ) as HandShape['alignment'];
   const indexDirection = unit(vec(lm[5], lm[8]));
   const middleDirection = unit(vec(lm[9], lm[12]));
   const spread = (Math.acos(Math.max(-1, Math.min(1, dot(indexDirection, middleDirection)))) * 180) / Math.PI;
@@ -104,7 +110,8 @@ export function measureHandShape(landmarks: Landmark[]): HandShape {
   return {
     extension,
     state,
-    up: unit(vec(lm[WRIST], lm[9])),
+    alignment,
+    up,
     thumbDirection: unit(vec(lm[2], lm[4])),
     indexDirection,
     palmSize,

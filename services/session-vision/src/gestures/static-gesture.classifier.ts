@@ -24,7 +24,10 @@ export interface StaticGestureOptions {
   requireRaisedHand: boolean;
 }
 
-export const DEFAULT_STATIC_GESTURE_OPTIONS: StaticGestureOptions = { minConfidence: 0.5, requireRaisedHand: true };
+export const DEFAULT_STATIC_GESTURE_OPTIONS: StaticGestureOptions = {
+  minConfidence: 0.5,
+  requireRaisedHand: true,
+};
 
 // Soft thresholds: 0 at `from`, 1 at `to` (either direction).
 const ramp = (x: number, from: number, to: number) => Math.min(1, Math.max(0, (x - from) / (to - from)));
@@ -34,13 +37,24 @@ function scores(s: HandShape): Record<StaticGesture, number> {
   const open = (x: number) => ramp(x, 0.35, 0.7);
   const closed = (x: number) => ramp(x, 0.55, 0.25);
   const upright = ramp(-s.up.y, 0.3, 0.7); // hand points up (wrist below knuckles)
-  const notHanging = ramp(-s.up.y, -0.5, 0); // anything but pointing down
   const thumbUp = ramp(-s.thumbDirection.y, 0.55, 0.85);
   const thumbVertical = Math.abs(s.thumbDirection.y);
   const indexUp = ramp(-s.indexDirection.y, 0.5, 0.8);
+  // Extended fingers of an open hand run along its axis; fingers bent sideways at the knuckles hold something.
+  const along = (x: number) => ramp(x, 0.5, 0.8);
   const fourClosed = Math.min(closed(e.index), closed(e.middle), closed(e.ring), closed(e.pinky));
   return {
-    open_palm: Math.min(open(e.index), open(e.middle), open(e.ring), open(e.pinky), upright),
+    open_palm: Math.min(
+      open(e.index),
+      open(e.middle),
+      open(e.ring),
+      open(e.pinky),
+      upright,
+      along(s.alignment.index),
+      along(s.alignment.middle),
+      along(s.alignment.ring),
+      along(s.alignment.pinky),
+    ),
     victory: Math.min(
       open(e.index),
       open(e.middle),
@@ -48,6 +62,8 @@ function scores(s: HandShape): Record<StaticGesture, number> {
       closed(e.pinky),
       ramp(s.indexMiddleSpread, 8, 16),
       upright,
+      along(s.alignment.index),
+      along(s.alignment.middle),
     ),
     // A pointing index runs along the hand's axis, so the hand itself is upright.
     pointing_up: Math.min(
@@ -57,6 +73,7 @@ function scores(s: HandShape): Record<StaticGesture, number> {
       closed(e.pinky),
       indexUp,
       ramp(-s.up.y, 0.6, 0.8),
+      along(s.alignment.index),
       ramp(s.indexLead, -0.1, 0.2),
     ),
     // In a thumbs-up the knuckles stand one above the other and the hand's axis lies sideways; fingers
@@ -72,7 +89,13 @@ function scores(s: HandShape): Record<StaticGesture, number> {
       ramp(s.thumbLead, -0.3, -0.1),
     ),
     // A fist's thumb is folded: a thumb sticking up or down is thumbs up/down, sideways is not a fist either.
-    fist: Math.min(fourClosed, notHanging, 1 - Math.min(open(e.thumb), ramp(thumbVertical, 0.4, 0.8)), closed(e.thumb) * 0.5 + 0.5),
+    // Held sideways, a fist is a thumbs-up/down whose thumb was missed, so it must stand upright.
+    fist: Math.min(
+      fourClosed,
+      ramp(-s.up.y, 0.5, 0.75),
+      1 - Math.min(open(e.thumb), ramp(thumbVertical, 0.4, 0.8)),
+      closed(e.thumb) * 0.5 + 0.5,
+    ),
   };
 }
 
@@ -93,7 +116,9 @@ export function isRaised(hand: HandObservation, body: BodyObservation | null): b
   const hips = [k.leftHip, k.rightHip].filter((p) => p && p.score >= 0.3);
   const shoulderWidth =
     k.leftShoulder && k.rightShoulder ? Math.abs(k.leftShoulder.x - k.rightShoulder.x) : hand.box.height * 2;
-  const hipY = hips.length ? hips.reduce((sum, p) => sum + p!.y, 0) / hips.length : shoulderY + 1.4 * shoulderWidth;
+  const hipY = hips.length
+    ? hips.reduce((sum, p) => sum + p!.y, 0) / hips.length
+    : shoulderY + 1.4 * shoulderWidth;
   return centerOf(hand.box).y < shoulderY + 0.5 * (hipY - shoulderY);
 }
 

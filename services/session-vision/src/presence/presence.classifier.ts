@@ -19,7 +19,15 @@ export const DEFAULT_PRESENCE_THRESHOLDS: PresenceThresholds = {
   hand: 0.65,
 };
 
-const UPPER_BODY: BodyPart[] = ['nose', 'leftEye', 'rightEye', 'leftEar', 'rightEar', 'leftShoulder', 'rightShoulder'];
+const UPPER_BODY: BodyPart[] = [
+  'nose',
+  'leftEye',
+  'rightEye',
+  'leftEar',
+  'rightEar',
+  'leftShoulder',
+  'rightShoulder',
+];
 
 export interface PresenceVerdict {
   present: boolean;

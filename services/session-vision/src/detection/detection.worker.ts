@@ -1,0 +1,77 @@
+import { workerData } from 'worker_threads';
+import { decodeFrame, UndecodableFrameError } from './frame-decoder';
+import { type FrameDifferenceOptions, isNearDuplicate } from './frame-difference';
+import type { HandRegion } from './geometry';
+import { VisionEngine, type VisionEngineOptions } from './vision-engine';
+import type { AnalysisMode, FrameAnalysis } from './vision.types';
+
+export interface DetectionTask {
+  jpeg: Uint8Array;
+  mode: AnalysisMode;
+  handHints: HandRegion[];
+  handDetector: 'always' | 'if-none-found' | 'never';
+  landmarkPasses: number;
+  /** Thumbnail of the last analysed frame of this mirror; a near-duplicate frame is not analysed. */
+  previousThumb: Uint8Array | null;
+  difference: FrameDifferenceOptions;
+  maxWidth: number;
+  maxHeight: number;
+}
+
+export type DetectionResult =
+  | { kind: 'undecodable'; reason: string }
+  | { kind: 'duplicate'; decodeMs: number }
+  | { kind: 'analysed'; analysis: FrameAnalysis; thumb: Uint8Array };
+
+export const THUMB_WIDTH = 80;
+export const THUMB_HEIGHT = 60;
+
+let engine: Promise<VisionEngine> | null = null;
+
+function getEngine(): Promise<VisionEngine> {
+  engine ??= VisionEngine.create(
+    (workerData as { engine?: Partial<VisionEngineOptions> } | null)?.engine ?? {},
+  );
+  return engine;
+}
+
+/** Worker-thread entry (piscina): decode, skip near-duplicates, run the models. */
+export default async function detect(task: DetectionTask): Promise<DetectionResult> {
+  const models = await getEngine();
+  const t0 = performance.now();
+  let frame;
+  try {
+    frame = await decodeFrame(task.jpeg, {
+      maxWidth: task.maxWidth,
+      maxHeight: task.maxHeight,
+      thumbWidth: THUMB_WIDTH,
+      thumbHeight: THUMB_HEIGHT,
+    });
+  } catch (err) {
+    if (err instanceof UndecodableFrameError) return { kind: 'undecodable', reason: err.message };
+    throw err;
+  }
+  const decodeMs = performance.now() - t0;
+  if (isNearDuplicate(task.previousThumb, frame.thumb, task.difference))
+    return { kind: 'duplicate', decodeMs };
+  const { inferenceMs, ...analysis } = await models.analyze({
+    rgb: frame.rgb,
+    width: frame.width,
+    height: frame.height,
+    mode: task.mode,
+    handHints: task.handHints,
+    handDetector: task.handDetector,
+    landmarkPasses: task.landmarkPasses,
+  });
+  return {
+    kind: 'analysed',
+    analysis: { ...analysis, timings: { decodeMs, inferenceMs } },
+    thumb: frame.thumb,
+  };
+}
+
+/** Loads the models before the first frame arrives. */
+export async function warmUp(): Promise<boolean> {
+  await getEngine();
+  return true;
+}
