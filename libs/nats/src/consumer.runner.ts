@@ -1,0 +1,164 @@
+import type { ConsumerMessages, JsMsg } from 'nats';
+import type { Logger } from 'pino';
+import { ContractViolationError, deadLetterSubject, type StreamName } from '@mirror/contracts';
+import { CORRELATION_NATS_HEADER, withCorrelation } from '@mirror/platform';
+import { PoisonMessageError } from './errors';
+import type { NatsClient } from './nats.client';
+
+export interface EventContext {
+  /** Subject without the namespace. */
+  subject: string;
+  /** 1 on the first delivery. */
+  deliveries: number;
+  msg: JsMsg;
+}
+
+export interface ConsumerRunnerOptions<T> {
+  stream: StreamName;
+  durable: string;
+  subject: string;
+  decode: (msg: JsMsg) => T;
+  handle: (payload: T, ctx: EventContext) => Promise<void>;
+  /** Messages handled at once. */
+  concurrency: number;
+  maxDeliver: number;
+  /** Delay before the n-th redelivery after a transient failure, ms (the last value repeats). */
+  backoffMs: number[];
+  onOutcome?: (outcome: 'ack' | 'nak' | 'term', subject: string, seconds: number) => void;
+}
+
+/**
+ * A durable pull consumer: `ack` after the handler's effect is committed, `nak` with backoff on
+ * transient errors, `term` plus a dead letter for invalid or poison messages and after `maxDeliver`.
+ */
+export class ConsumerRunner<T> {
+  private stopped = false;
+  private messages?: ConsumerMessages;
+  private readonly inFlight = new Set<Promise<void>>();
+  private loop?: Promise<void>;
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly client: NatsClient,
+    private readonly options: ConsumerRunnerOptions<T>,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    const { stream, durable, concurrency } = this.options;
+    while (!this.stopped) {
+      try {
+        const consumer = await this.client.js.consumers.get(this.client.ns.stream(stream), durable);
+        this.messages = await consumer.consume({ max_messages: Math.max(concurrency, 1) });
+        for await (const msg of this.messages) {
+          await this.slot();
+          if (this.stopped) {
+            msg.nak();
+            break;
+          }
+          const work = this.process(msg).finally(() => {
+            this.inFlight.delete(work);
+            this.waiters.shift()?.();
+          });
+          this.inFlight.add(work);
+        }
+      } catch (e) {
+        if (this.stopped) break;
+        this.logger.warn({ err: e, stream, durable }, 'consumer interrupted; resuming in 1 s');
+      }
+      if (!this.stopped) await sleep(1000);
+    }
+  }
+
+  private slot(): Promise<void> {
+    if (this.inFlight.size < this.options.concurrency) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private process(msg: JsMsg): Promise<void> {
+    const started = process.hrtime.bigint();
+    const subject = this.client.ns.strip(msg.subject);
+    const deliveries = msg.info.redeliveryCount;
+    const done = (outcome: 'ack' | 'nak' | 'term') =>
+      this.options.onOutcome?.(outcome, subject, Number(process.hrtime.bigint() - started) / 1e9);
+    return withCorrelation(msg.headers?.get(CORRELATION_NATS_HEADER), async () => {
+      let payload: T;
+      try {
+        payload = this.options.decode(msg);
+      } catch (e) {
+        const reason = e instanceof ContractViolationError ? e.message : `undecodable: ${String(e)}`;
+        await this.deadLetter(msg, reason);
+        return done('term');
+      }
+      try {
+        await this.options.handle(payload, { subject, deliveries, msg });
+        await msg.ackAck().catch((e: unknown) => {
+          // the effect is committed and idempotent: a redelivery will be acked next time
+          this.logger.warn({ err: e, subject }, 'ack not confirmed');
+        });
+        done('ack');
+      } catch (e) {
+        if (e instanceof PoisonMessageError || e instanceof ContractViolationError) {
+          await this.deadLetter(msg, e.message);
+          return done('term');
+        }
+        if (deliveries >= this.options.maxDeliver) {
+          await this.deadLetter(msg, `gave up after ${deliveries} deliveries: ${errorText(e)}`);
+          return done('term');
+        }
+        const backoff = this.options.backoffMs;
+        const delay = backoff[Math.min(deliveries - 1, backoff.length - 1)] ?? 1000;
+        this.logger.warn({ err: e, subject, deliveries, retryInMs: delay }, 'handler failed; will retry');
+        msg.nak(delay);
+        done('nak');
+      }
+    });
+  }
+
+  /** Copies the message to `dlq.<stream>.<durable>` with the reason, then terms it. Never loses it. */
+  private async deadLetter(msg: JsMsg, reason: string): Promise<void> {
+    const { stream, durable } = this.options;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of msg.headers ?? []) {
+      if (k !== 'Nats-Msg-Id') headers[k] = v.join(',');
+    }
+    Object.assign(headers, {
+      'dlq-reason': reason.slice(0, 1000),
+      'dlq-subject': this.client.ns.strip(msg.subject),
+      'dlq-stream-seq': String(msg.info.streamSequence),
+      'dlq-deliveries': String(msg.info.redeliveryCount),
+    });
+    try {
+      await this.client.publishBytes(deadLetterSubject(stream, durable), msg.data, {
+        msgID: `${stream}:${durable}:${msg.info.streamSequence}`,
+        headers,
+      });
+      this.logger.error({ subject: msg.subject, reason, durable }, 'message dead-lettered');
+      msg.term(reason.slice(0, 200));
+    } catch (e) {
+      this.logger.error({ err: e, subject: msg.subject }, 'dead-letter publish failed; redelivering');
+      msg.nak(5000);
+    }
+  }
+
+  /** Stops pulling and waits for the messages in hand to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.waiters.splice(0).forEach((w) => w());
+    await this.messages?.close().catch(() => undefined);
+    await Promise.allSettled([...this.inFlight]);
+    await Promise.race([this.loop, sleep(2000)]);
+  }
+}
+
+function sleep(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function errorText(e: unknown) {
+  return e instanceof Error ? e.message : String(e);
+}

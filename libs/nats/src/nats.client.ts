@@ -1,0 +1,347 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  ErrorCode,
+  Events,
+  RetentionPolicy,
+  StorageType,
+  connect,
+  headers as natsHeaders,
+  nanos,
+  type JetStreamClient,
+  type JetStreamManager,
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+  type PubAck,
+  type StreamConfig,
+  type Subscription,
+} from 'nats';
+import type { Logger } from 'pino';
+import {
+  ContractViolationError,
+  ReplyCodes,
+  STREAMS,
+  decodeJson,
+  encode,
+  encodeJson,
+  replyEnvelope,
+  validate,
+  type EventContract,
+  type MessageContract,
+  type PayloadInput,
+  type RequestContract,
+  type ResponseOf,
+  type StreamName,
+  type StreamSpec,
+} from '@mirror/contracts';
+import {
+  CORRELATION_NATS_HEADER,
+  currentCorrelationId,
+  withCorrelation,
+  type HealthIndicator,
+} from '@mirror/platform';
+import { z } from 'zod';
+import { NoRespondersError, RefusalError, RequestRefusedError, RequestTimeoutError } from './errors';
+import { Namespace } from './namespace';
+
+export interface NatsClientOptions {
+  /** Comma-separated server URLs. */
+  servers: string;
+  /** Connection name shown by the server (service name). */
+  name: string;
+  namespace?: string;
+  logger: Logger;
+}
+
+export interface ConsumerSpec {
+  stream: StreamName;
+  durable: string;
+  /** Contract subject (without namespace); may contain wildcards. */
+  subject: string;
+  maxDeliver: number;
+  ackWaitMs: number;
+  maxAckPending?: number;
+}
+
+export type Headers = Record<string, string>;
+
+/**
+ * One NATS connection per process: namespaced subjects, idempotent JetStream declarations,
+ * contract-checked publishing and request/reply with typed failures.
+ */
+export class NatsClient {
+  readonly ns: Namespace;
+  readonly js: JetStreamClient;
+  private connected = true;
+  private readonly inFlightReplies = new Set<Promise<void>>();
+
+  private constructor(
+    readonly nc: NatsConnection,
+    readonly jsm: JetStreamManager,
+    private readonly logger: Logger,
+    namespace: string,
+  ) {
+    this.ns = new Namespace(namespace);
+    this.js = nc.jetstream();
+    void this.watchStatus();
+  }
+
+  /** Connects, retrying until the server answers; reconnects forever afterwards. */
+  static async connect(options: NatsClientOptions): Promise<NatsClient> {
+    const servers = options.servers.split(',').map((s) => s.trim());
+    options.logger.info({ servers }, 'connecting to NATS');
+    const nc = await connect({
+      servers,
+      name: options.name,
+      waitOnFirstConnect: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+      reconnectJitter: 200,
+      pingInterval: 5000,
+      maxPingOut: 2,
+    });
+    const jsm = await nc.jetstreamManager();
+    return new NatsClient(nc, jsm, options.logger, options.namespace ?? '');
+  }
+
+  private async watchStatus() {
+    for await (const s of this.nc.status()) {
+      if (s.type === Events.Disconnect) {
+        this.connected = false;
+        this.logger.warn({ server: s.data }, 'NATS disconnected; reconnecting');
+      } else if (s.type === Events.Reconnect) {
+        this.connected = true;
+        this.logger.info({ server: s.data }, 'NATS reconnected');
+      }
+    }
+  }
+
+  health(): HealthIndicator {
+    return {
+      name: 'nats',
+      check: async () => {
+        if (this.nc.isClosed()) throw new Error('NATS connection closed');
+        if (!this.connected) throw new Error('NATS disconnected');
+        await this.nc.flush();
+      },
+    };
+  }
+
+  /** Creates or updates the given streams (all replicas may do this at once). */
+  async ensureStreams(names: StreamName[]): Promise<void> {
+    for (const name of new Set<StreamName>([...names, 'DLQ'])) {
+      await this.ensureStream(STREAMS[name]);
+    }
+  }
+
+  private async ensureStream(spec: StreamSpec): Promise<void> {
+    const config: Partial<StreamConfig> & { name: string } = {
+      name: this.ns.stream(spec.name),
+      subjects: spec.subjects.map((s) => this.ns.subject(s)),
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      max_msg_size: spec.maxMsgSize,
+      max_age: nanos(spec.maxAgeSeconds * 1000),
+      duplicate_window: nanos(spec.duplicateWindowSeconds * 1000),
+      num_replicas: Number(process.env.NATS_STREAM_REPLICAS ?? 1),
+    };
+    try {
+      await this.jsm.streams.info(config.name);
+      await this.jsm.streams.update(config.name, config);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      try {
+        await this.jsm.streams.add(config);
+      } catch (addError) {
+        // another replica created it between our info and add
+        if (!String(addError).includes('already in use')) throw addError;
+        await this.jsm.streams.update(config.name, config);
+      }
+    }
+  }
+
+  /** Creates or updates a durable pull consumer with explicit ack. */
+  async ensureConsumer(spec: ConsumerSpec): Promise<void> {
+    const stream = this.ns.stream(spec.stream);
+    const config = {
+      durable_name: spec.durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: this.ns.subject(spec.subject),
+      max_deliver: spec.maxDeliver,
+      ack_wait: nanos(spec.ackWaitMs),
+      max_ack_pending: spec.maxAckPending ?? 1000,
+    };
+    try {
+      await this.jsm.consumers.add(stream, config);
+    } catch (e) {
+      if (!/already exists|already in use/i.test(String(e))) throw e;
+      await this.jsm.consumers.update(stream, spec.durable, config);
+    }
+  }
+
+  /** Publishes a durable event; `msgID` makes a republish within the duplicate window a no-op. */
+  async publish<C extends EventContract>(
+    contract: C,
+    payload: PayloadInput<C>,
+    options: { msgID: string; headers?: Headers },
+  ): Promise<PubAck> {
+    return this.publishBytes(contract.subject, encode(contract, payload), options);
+  }
+
+  /** Publishes raw bytes to JetStream (photos), with de-duplication by `msgID`. */
+  async publishBytes(
+    subject: string,
+    data: Uint8Array,
+    options: { msgID: string; headers?: Headers; timeoutMs?: number },
+  ): Promise<PubAck> {
+    return this.js.publish(this.ns.subject(subject), data, {
+      msgID: options.msgID,
+      headers: this.headers(options.headers),
+      timeout: options.timeoutMs ?? 5000,
+    });
+  }
+
+  /** Fire-and-forget core message (display, gesture, frames): validated against its contract. */
+  emit<C extends MessageContract>(contract: C, subject: string, payload: PayloadInput<C>): void {
+    this.nc.publish(this.ns.subject(subject), encode(contract, payload), { headers: this.headers() });
+  }
+
+  /** Core publish of raw bytes. */
+  publishRaw(subject: string, data: Uint8Array, headers?: Headers): void {
+    this.nc.publish(this.ns.subject(subject), data, { headers: this.headers(headers) });
+  }
+
+  /** Core subscription; the handler sees the subject without the namespace. */
+  subscribe(
+    subject: string,
+    handler: (msg: Msg, subject: string) => void | Promise<void>,
+    options: { queue?: string } = {},
+  ): Subscription {
+    return this.nc.subscribe(this.ns.subject(subject), {
+      queue: options.queue,
+      callback: (err, msg) => {
+        if (err) {
+          this.logger.error({ err, subject }, 'subscription error');
+          return;
+        }
+        withCorrelation(msg.headers?.get(CORRELATION_NATS_HEADER), () => {
+          Promise.resolve(handler(msg, this.ns.strip(msg.subject))).catch((e: unknown) =>
+            this.logger.error({ err: e, subject: msg.subject }, 'message handler failed'),
+          );
+        });
+      },
+    });
+  }
+
+  /**
+   * Asks and waits for an answer. Throws NoRespondersError when nobody serves the subject,
+   * RequestTimeoutError when the answer is late, RequestRefusedError when the responder says no.
+   */
+  async request<C extends RequestContract>(
+    contract: C,
+    payload: z.input<C['request']>,
+    options: { timeoutMs?: number; headers?: Headers } = {},
+  ): Promise<ResponseOf<C>> {
+    const timeout = options.timeoutMs ?? 2000;
+    const data = encodeJson(contract.subject, contract.request, payload);
+    let reply: Msg;
+    try {
+      reply = await this.nc.request(this.ns.subject(contract.subject), data, {
+        timeout,
+        headers: this.headers(options.headers),
+      });
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === ErrorCode.NoResponders) throw new NoRespondersError(contract.subject);
+      if (code === ErrorCode.Timeout) throw new RequestTimeoutError(contract.subject, timeout);
+      throw e;
+    }
+    const envelope = decodeJson(contract.subject, replyEnvelope(contract.response), reply.data);
+    if (!envelope.ok) {
+      throw new RequestRefusedError(
+        contract.subject,
+        envelope.error.code,
+        envelope.error.message,
+        envelope.error.field,
+      );
+    }
+    return envelope.data as ResponseOf<C>;
+  }
+
+  /**
+   * Serves a request subject in a queue group (one replica answers each request). Invalid requests get
+   * `INVALID_REQUEST` naming the field; RefusalError becomes its code; anything else `INTERNAL`.
+   */
+  serve<C extends RequestContract>(
+    contract: C,
+    handler: (request: z.infer<C['request']>, msg: Msg) => Promise<z.input<C['response']>>,
+    options: { queue?: string } = {},
+  ): Subscription {
+    const envelope = replyEnvelope(contract.response);
+    return this.nc.subscribe(this.ns.subject(contract.subject), {
+      queue: options.queue ?? contract.subject,
+      callback: (err, msg) => {
+        if (err) return;
+        const work = withCorrelation(msg.headers?.get(CORRELATION_NATS_HEADER), async () => {
+          let answer: z.input<typeof envelope>;
+          try {
+            const request = decodeJson(contract.subject, contract.request, msg.data);
+            const data = validate(contract.subject, contract.response, await handler(request, msg));
+            answer = { ok: true, data };
+          } catch (e) {
+            answer = { ok: false, error: this.refusal(contract.subject, e) };
+          }
+          if (msg.reply) msg.respond(new TextEncoder().encode(JSON.stringify(answer)));
+        });
+        this.inFlightReplies.add(work);
+        void work.finally(() => this.inFlightReplies.delete(work));
+      },
+    });
+  }
+
+  private refusal(subject: string, e: unknown): { code: string; message: string; field?: string } {
+    if (e instanceof RefusalError) return { code: e.code, message: e.message, field: e.field };
+    if (e instanceof ContractViolationError) {
+      return { code: ReplyCodes.invalidRequest, message: e.message, field: e.field };
+    }
+    this.logger.error({ err: e, subject }, 'request handler failed');
+    return { code: ReplyCodes.internal, message: `${subject} failed; try again later` };
+  }
+
+  /** Waits (bounded) for request handlers that are still answering. */
+  async settleReplies(timeoutMs = 5000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.inFlightReplies]),
+      new Promise((r) => {
+        timer = setTimeout(r, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /** Headers for an outgoing message, carrying the current correlation id. */
+  headers(extra: Headers = {}): MsgHdrs {
+    const h = natsHeaders();
+    const correlationId = currentCorrelationId();
+    if (correlationId) h.set(CORRELATION_NATS_HEADER, correlationId);
+    for (const [k, v] of Object.entries(extra)) h.set(k, v);
+    return h;
+  }
+
+  /** Flushes what is buffered, lets subscriptions finish, and closes. */
+  async drain(): Promise<void> {
+    if (this.nc.isClosed()) return;
+    await this.settleReplies();
+    await this.nc.drain().catch(() => this.nc.close());
+  }
+}
+
+function isNotFound(e: unknown): boolean {
+  const err = e as { api_error?: { err_code?: number }; message?: string };
+  return err.api_error?.err_code === 10059 || /not found/i.test(err.message ?? '');
+}

@@ -1,0 +1,5 @@
+export * from './names';
+export * from './nats-cleanup';
+export * from './nats-server';
+export * from './silent-logger';
+export * from './test-database';

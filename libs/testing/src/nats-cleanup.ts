@@ -1,0 +1,15 @@
+import { connect } from 'nats';
+import { testEnv } from './names';
+
+/** Deletes every JetStream stream of a test namespace. */
+export async function deleteNamespaceStreams(namespace: string, servers = testEnv.natsUrl()): Promise<void> {
+  const nc = await connect({ servers });
+  try {
+    const jsm = await nc.jetstreamManager();
+    for await (const s of jsm.streams.list()) {
+      if (s.config.name.startsWith(`${namespace}_`)) await jsm.streams.delete(s.config.name);
+    }
+  } finally {
+    await nc.close();
+  }
+}
