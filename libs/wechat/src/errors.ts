@@ -8,6 +8,8 @@ export class WeChatError extends Error {
 
 /** Why an inbound callback was refused; stable strings, usable as a metric label. */
 export type CallbackRejection =
+  | 'bad-signature'
+  | 'not-encrypted'
   | 'malformed-xml'
   | 'unsafe-xml'
   | 'xml-too-large'
@@ -69,6 +71,23 @@ export class InvalidCallbackMessageError extends WeChatCallbackError {
     problem: string,
   ) {
     super('invalid-message', `Callback field ${field} ${problem}.`);
+  }
+}
+
+/** `signature` is missing or wrong. Deliberately vague: the answer must not help an attacker. */
+export class SignatureMismatchError extends WeChatCallbackError {
+  constructor() {
+    super('bad-signature', 'signature does not match; check WECHAT_TOKEN.');
+  }
+}
+
+/** A plaintext callback arrived while safe mode (an EncodingAESKey) is configured. */
+export class UnencryptedCallbackError extends WeChatCallbackError {
+  constructor() {
+    super(
+      'not-encrypted',
+      'Safe mode is configured but the callback is not encrypted (encrypt_type=aes missing).',
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 export * from './api-client';
 export * from './callback-message';
+export * from './callback-request';
 export * from './clock';
 export * from './custom-message';
 export * from './errors';

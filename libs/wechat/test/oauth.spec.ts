@@ -1,4 +1,6 @@
 import { WeChatApiClient, WeChatArgumentError, WeChatOAuth } from '@mirror/wechat';
+import { inspect } from 'node:util';
+import { FakeWeChat } from './fake-fetch';
 
 describe(WeChatOAuth.name, () => {
   const sut = new WeChatOAuth(
@@ -36,5 +38,54 @@ describe(WeChatOAuth.name, () => {
     expect(() => sut.authorizeUrl(options as Parameters<WeChatOAuth['authorizeUrl']>[0])).toThrow(
       WeChatArgumentError,
     );
+  });
+
+  it('keeps the code and the user token out of errors', async () => {
+    const wechat = new FakeWeChat().answer(
+      { json: { errcode: 40163, errmsg: 'code been used, code=CODE-0123456789' } },
+      { json: { errcode: 48001, errmsg: 'api unauthorized for USER-TOKEN-0123' } },
+    );
+    const oauth = new WeChatOAuth(
+      new WeChatApiClient({ appId: 'wx', appSecret: 'secret-x', fetch: wechat.fetch }),
+    );
+    const codeError = await oauth.exchangeCode('CODE-0123456789').catch((e: Error) => e);
+    const tokenError = await oauth
+      .userInfo({ accessToken: 'USER-TOKEN-0123', openid: 'o1' })
+      .catch((e: Error) => e);
+    expect(codeError).toMatchObject({ errcode: 40163 });
+    expect(inspect(codeError)).not.toContain('CODE-0123456789');
+    expect(tokenError).toMatchObject({ errcode: 48001 });
+    expect(inspect(tokenError)).not.toContain('USER-TOKEN-0123');
+  });
+
+  it('reads a grant from the code exchange', async () => {
+    const wechat = new FakeWeChat().answer({
+      json: {
+        access_token: 'AT',
+        expires_in: 7200,
+        refresh_token: 'RT',
+        openid: 'oX',
+        scope: 'snsapi_base',
+        is_snapshotuser: 1,
+      },
+    });
+    const oauth = new WeChatOAuth(
+      new WeChatApiClient({ appId: 'wx', appSecret: 'secret-x', fetch: wechat.fetch }),
+    );
+    await expect(oauth.exchangeCode('c0de')).resolves.toEqual({
+      openid: 'oX',
+      scope: 'snsapi_base',
+      accessToken: 'AT',
+      refreshToken: 'RT',
+      expiresInSeconds: 7200,
+      unionid: null,
+      isSnapshotUser: true,
+    });
+    expect(Object.fromEntries(wechat.requests[0].url.searchParams)).toEqual({
+      appid: 'wx',
+      secret: 'secret-x',
+      code: 'c0de',
+      grant_type: 'authorization_code',
+    });
   });
 });
