@@ -188,12 +188,15 @@ export class AccessTokenProvider {
       throw error;
     }
     const now = this.clock.now();
-    const expiresAt = now + fetched.expiresInSeconds * 1000;
+    const lifetime = fetched.expiresInSeconds * 1000;
+    const expiresAt = now + lifetime;
+    // Short-lived tokens (a sandbox configured so) refresh halfway rather than never being fresh enough.
+    const ahead = Math.min(this.refreshAheadMs, lifetime / 2);
     const record: CachedToken = {
       token: fetched.accessToken,
       fetchedAt: now,
       expiresAt,
-      refreshAfter: Math.max(expiresAt - this.refreshAheadMs, now + MIN_BACKGROUND_INTERVAL_MS),
+      refreshAfter: Math.max(expiresAt - ahead, now + Math.min(MIN_BACKGROUND_INTERVAL_MS, lifetime / 4)),
     };
     this.lastKnown = record;
     try {
@@ -212,8 +215,10 @@ export class AccessTokenProvider {
     this.client.metrics.increment('token_fetches', { mode: this.mode });
     if (this.mode === 'classic') return this.client.fetchAccessToken();
     const token = await this.client.fetchStableAccessToken(false);
-    if (stale === null || token.accessToken !== stale) return token;
-    // WeChat still hands out the token it just rejected: only a forced refresh replaces it.
+    const seenBefore = token.accessToken === stale || token.accessToken === this.lastKnown?.token;
+    const nearlyExpired = seenBefore && token.expiresInSeconds * 1000 <= this.minRemainingMs;
+    if (token.accessToken !== stale && !nearlyExpired) return token;
+    // WeChat hands out the token it just rejected, or one about to expire: only a forced refresh replaces it.
     this.client.metrics.increment('token_fetches', { mode: this.mode });
     return this.client.fetchStableAccessToken(true);
   }
@@ -268,7 +273,8 @@ export class AccessTokenProvider {
   }
 
   private usable(token: CachedToken): boolean {
-    return token.expiresAt - this.clock.now() > this.minRemainingMs;
+    const margin = Math.min(this.minRemainingMs, (token.expiresAt - token.fetchedAt) / 4);
+    return token.expiresAt - this.clock.now() > margin;
   }
 }
 

@@ -211,6 +211,20 @@ describe(AccessTokenProvider.name, () => {
     });
   });
 
+  it('forces a stable refresh when WeChat keeps handing out a token about to expire', async () => {
+    const clock = new ManualClock(Date.now());
+    await sandbox.close();
+    sandbox = await startSandbox({ appSecret: SECRET, clock });
+    const sut = replica({ clock }, 'stable');
+    const first = await sut.tokens.getAccessToken();
+    clock.advance(7200_000 - 30_000); // 30 s left: too little to hand out
+    const second = await sut.tokens.getAccessToken();
+    expect(second).not.toBe(first);
+    expect(sandbox.count('/cgi-bin/stable_token')).toBe(3); // cold, non-forced (same, nearly expired), forced
+    expect(await sut.tokens.getAccessToken()).toBe(second);
+    expect(sandbox.count('/cgi-bin/stable_token')).toBe(3);
+  });
+
   describe('refresh ahead of expiry', () => {
     it('keeps serving the current token while exactly one process refreshes it in the background', async () => {
       const clock = new ManualClock(Date.now());
