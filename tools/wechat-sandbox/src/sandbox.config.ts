@@ -1,7 +1,7 @@
 import { env, loadConfig } from '@mirror/config';
 import { z } from 'zod';
 import { ENDPOINTS, Endpoint } from './call-log';
-import type { SandboxOptions } from './sandbox';
+import type { SandboxOptions } from './sandbox.options';
 
 /** Environment of the standalone sandbox (see README.md). */
 export const sandboxShape = {

@@ -1,75 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { Clock, systemClock, XmlBuildRecord } from '@mirror/wechat';
-import { CallbackMode, CallbackPusher, Delivery, ParsedReply } from './callback-pusher';
+import { Clock, systemClock } from '@mirror/wechat';
+import { Delivery } from './callback-pusher';
 import { CallLog, CallRecord, Endpoint } from './call-log';
 import { ControlRoutes } from './control.routes';
+import { checkOpenid, CustomerSimulator } from './customer-simulator';
 import { readBody, SandboxRequest, send } from './http-kit';
 import { Customer, CustomerRegistry } from './registries/customer-registry';
 import { OAuthRegistry } from './registries/oauth-registry';
 import { TicketRecord, TicketRegistry } from './registries/ticket-registry';
 import { TokenRegistry } from './registries/token-registry';
+import { RecordedReply, SandboxOptions } from './sandbox.options';
 import { SentMessage, WeChatApiRoutes } from './wechat-api.routes';
-
-export interface SandboxOptions {
-  /** 0 picks a free port. */
-  port?: number;
-  host?: string;
-  appId?: string;
-  appSecret?: string;
-  /** The account's original id (gh_…), the ToUserName of callbacks. */
-  accountId?: string;
-  /** The callback Token shared with the gateway. */
-  token?: string;
-  /** With a key, callbacks are encrypted (safe mode unless `callbackMode` says otherwise). */
-  encodingAesKey?: string | null;
-  /** The gateway's /wechat URL; scans fail until it is set. */
-  callbackUrl?: string | null;
-  callbackMode?: CallbackMode;
-  /** Per try; WeChat gives up on a try after 5 s. */
-  callbackTimeoutMs?: number;
-  /** Tries in all; WeChat makes 3. */
-  callbackTries?: number;
-  callbackRetryDelayMs?: number;
-  /** access_token lifetime. Default 7200. */
-  tokenTtlSeconds?: number;
-  /** How long a token keeps working after a newer one was fetched. Default 5 minutes. */
-  tokenGraceMs?: number;
-  /** Daily quotas per endpoint (45009 beyond). None by default. */
-  quotas?: Partial<Record<Endpoint, number>>;
-  /** Customer-service window after the last interaction. Default 48 h. */
-  customWindowMs?: number;
-  /** Messages allowed within `burstWindowMs` after a scan or follow. Default 3 per 60 s. */
-  burstLimit?: number;
-  burstWindowMs?: number;
-  oauthCodeTtlMs?: number;
-  /** The openid that consents on the authorize page when the request does not name one. */
-  oauthOpenid?: string | null;
-  clock?: Clock;
-}
-
-/** Thrown by control actions that cannot happen (unknown ticket, no callback URL). */
-export class SandboxActionError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SandboxActionError';
-  }
-}
-
-/** A reply the gateway gave to a callback. */
-export interface RecordedReply {
-  deliveryId: string;
-  openid: string;
-  kind: string;
-  attempts: number;
-  reply: ParsedReply;
-}
-
-const OPENID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** An in-memory WeChat: the API, the OAuth pages, and a customer who scans, follows and writes. */
 export class WeChatSandbox {
@@ -88,8 +31,7 @@ export class WeChatSandbox {
   private readonly clock: Clock;
   private readonly api: WeChatApiRoutes;
   private readonly control: ControlRoutes;
-  private callbackUrl: string | null;
-  private pusher: CallbackPusher | null = null;
+  private readonly customer: CustomerSimulator;
   private oauthOpenid: string | null;
   private server: Server | null = null;
   private baseUrl = '';
@@ -101,7 +43,6 @@ export class WeChatSandbox {
     this.accountId = options.accountId ?? 'gh_5a9d0b1c2e3f';
     this.token = options.token ?? 'sandboxtoken';
     this.encodingAesKey = options.encodingAesKey ?? null;
-    this.callbackUrl = options.callbackUrl ?? null;
     this.oauthOpenid = options.oauthOpenid ?? null;
     this.calls = new CallLog(this.clock);
     for (const [endpoint, limit] of Object.entries(options.quotas ?? {})) {
@@ -131,6 +72,23 @@ export class WeChatSandbox {
       now: () => this.clock.now(),
       browsingOpenid: () => this.oauthOpenid ?? this.customers.mostRecent()?.openid ?? null,
     });
+    this.customer = new CustomerSimulator(
+      {
+        accountId: this.accountId,
+        appId: this.appId,
+        token: this.token,
+        encodingAesKey: this.encodingAesKey,
+        callbackMode: options.callbackMode,
+        callbackTimeoutMs: options.callbackTimeoutMs ?? 5000,
+        callbackTries: options.callbackTries ?? 3,
+        callbackRetryDelayMs: options.callbackRetryDelayMs ?? 0,
+        tickets: this.tickets,
+        customers: this.customers,
+        deliveries: this.deliveries,
+        clock: this.clock,
+      },
+      options.callbackUrl ?? null,
+    );
     this.control = new ControlRoutes(this);
   }
 
@@ -186,68 +144,33 @@ export class WeChatSandbox {
   // ---- the customer -------------------------------------------------------------------------
 
   /** `openid` scans a QR code (by ticket or by its URL): subscribe + qrscene_ the first time, SCAN after. */
-  async scan(input: { openid: string; ticket?: string; url?: string }): Promise<Delivery> {
-    const openid = this.checkOpenid(input.openid);
-    const key = input.ticket ?? input.url ?? '';
-    const ticket = this.tickets.find(key);
-    if (!ticket) {
-      throw new SandboxActionError(
-        this.tickets.exists(key) ? 410 : 404,
-        `QR ticket ${this.tickets.exists(key) ? 'expired' : 'unknown'}`,
-      );
-    }
-    const following = this.customers.get(openid)?.subscribed ?? false;
-    this.customers.scannedOrFollowed(openid);
-    return following
-      ? this.deliver(openid, 'scan', this.event(openid, 'SCAN', ticket.scene, ticket))
-      : this.deliver(openid, 'subscribe', this.event(openid, 'subscribe', `qrscene_${ticket.scene}`, ticket));
+  scan(input: { openid: string; ticket?: string; url?: string }): Promise<Delivery> {
+    return this.customer.scan(input);
   }
 
   /** `openid` follows the account without a QR code. */
-  async follow(input: { openid: string }): Promise<Delivery> {
-    const openid = this.checkOpenid(input.openid);
-    this.customers.scannedOrFollowed(openid);
-    return this.deliver(openid, 'subscribe', this.event(openid, 'subscribe', ''));
+  follow(input: { openid: string }): Promise<Delivery> {
+    return this.customer.follow(input);
   }
 
   /** `openid` unfollows the account. */
-  async unsubscribe(input: { openid: string }): Promise<Delivery> {
-    const openid = this.checkOpenid(input.openid);
-    this.customers.unsubscribed(openid);
-    return this.deliver(openid, 'unsubscribe', this.event(openid, 'unsubscribe', ''));
+  unsubscribe(input: { openid: string }): Promise<Delivery> {
+    return this.customer.unsubscribe(input);
   }
 
   /** `openid` sends a text message. */
-  async text(input: { openid: string; content: string }): Promise<Delivery> {
-    const openid = this.checkOpenid(input.openid);
-    if (typeof input.content !== 'string' || input.content.length === 0) {
-      throw new SandboxActionError(400, 'content must be a non-empty string');
-    }
-    this.customers.messaged(openid);
-    return this.deliver(openid, 'text', {
-      ToUserName: this.accountId,
-      FromUserName: openid,
-      CreateTime: this.seconds(),
-      MsgType: 'text',
-      Content: input.content,
-      MsgId: this.msgId(),
-    });
+  text(input: { openid: string; content: string }): Promise<Delivery> {
+    return this.customer.text(input);
   }
 
   /** Pushes any event (product scans, menu clicks…) with extra fields as given. */
-  async pushEvent(input: {
+  pushEvent(input: {
     openid: string;
     event: string;
     eventKey?: string;
     fields?: Record<string, string>;
   }): Promise<Delivery> {
-    const openid = this.checkOpenid(input.openid);
-    if (!input.event) throw new SandboxActionError(400, 'event is required');
-    this.customers.messaged(openid);
-    return this.deliver(openid, input.event, {
-      ...this.event(openid, input.event, input.eventKey ?? ''),
-      ...input.fields,
-    });
+    return this.customer.pushEvent(input);
   }
 
   // ---- the operator ------------------------------------------------------------------------
@@ -277,12 +200,11 @@ export class WeChatSandbox {
 
   /** Who consents on the OAuth page when the request does not say (null: the last customer who interacted). */
   setOAuthUser(openid: string | null): void {
-    this.oauthOpenid = openid === null ? null : this.checkOpenid(openid);
+    this.oauthOpenid = openid === null ? null : checkOpenid(openid);
   }
 
   setCallbackUrl(url: string | null): void {
-    this.callbackUrl = url;
-    this.pusher = null;
+    this.customer.setCallbackUrl(url);
   }
 
   /** Forgets calls, counts, quota usage, faults, messages and deliveries; tokens, tickets and customers stay. */
@@ -331,59 +253,6 @@ export class WeChatSandbox {
 
   customerList(): Customer[] {
     return this.customers.all();
-  }
-
-  // ---- internals ----------------------------------------------------------------------------
-
-  private async deliver(openid: string, kind: string, fields: XmlBuildRecord): Promise<Delivery> {
-    const delivery = await this.callbackPusher().deliver(openid, kind, fields);
-    this.deliveries.push(delivery);
-    return delivery;
-  }
-
-  private callbackPusher(): CallbackPusher {
-    if (!this.callbackUrl) throw new SandboxActionError(409, 'no callback URL set (SANDBOX_CALLBACK_URL)');
-    this.pusher ??= new CallbackPusher({
-      url: this.callbackUrl,
-      token: this.token,
-      appId: this.appId,
-      accountId: this.accountId,
-      encodingAesKey: this.encodingAesKey,
-      mode: this.options.callbackMode ?? (this.encodingAesKey ? 'safe' : 'plain'),
-      timeoutMs: this.options.callbackTimeoutMs ?? 5000,
-      tries: this.options.callbackTries ?? 3,
-      retryDelayMs: this.options.callbackRetryDelayMs ?? 0,
-      clock: this.clock,
-    });
-    return this.pusher;
-  }
-
-  private event(openid: string, event: string, eventKey: string, ticket?: TicketRecord): XmlBuildRecord {
-    return {
-      ToUserName: this.accountId,
-      FromUserName: openid,
-      CreateTime: this.seconds(),
-      MsgType: 'event',
-      Event: event,
-      EventKey: eventKey,
-      Ticket: ticket?.ticket,
-    };
-  }
-
-  private seconds(): number {
-    return Math.floor(this.clock.now() / 1000);
-  }
-
-  /** A 64-bit decimal message id, like WeChat's. */
-  private msgId(): string {
-    return (randomBytes(8).readBigUInt64BE() >> 1n).toString();
-  }
-
-  private checkOpenid(openid: unknown): string {
-    if (typeof openid !== 'string' || !OPENID.test(openid)) {
-      throw new SandboxActionError(400, 'openid must be 1-64 letters, digits, _ or -');
-    }
-    return openid;
   }
 }
 
