@@ -35,10 +35,13 @@ const parser = new XMLParser({
  */
 export function parseXml(input: string | Buffer | Uint8Array, options: ParseXmlOptions = {}): XmlRecord {
   const limit = options.maxBytes ?? DEFAULT_MAX_XML_BYTES;
-  const text = decode(input, limit);
-  const withoutLiterals = text.replace(CDATA_OR_COMMENT, '');
-  const declaration = DECLARATION.exec(withoutLiterals);
-  if (declaration) throw new UnsafeXmlError(declaration[1].toUpperCase());
+  let text = decode(input, limit);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 BOM is legal, if unusual
+  // Cheap scan first; only when something looks like a declaration, look again outside CDATA and comments.
+  if (DECLARATION.test(text)) {
+    const declaration = DECLARATION.exec(text.replace(CDATA_OR_COMMENT, ''));
+    if (declaration) throw new UnsafeXmlError(declaration[1].toUpperCase());
+  }
 
   const verdict = XMLValidator.validate(text, { allowBooleanAttributes: true });
   if (verdict !== true) {

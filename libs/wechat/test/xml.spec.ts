@@ -38,6 +38,10 @@ describe('parseXml', () => {
     });
   });
 
+  it('accepts a byte-order mark and surrounding whitespace', () => {
+    expect(parseXml('\uFEFF\n <xml><A>1</A></xml>\n')).toEqual({ A: '1' });
+  });
+
   it('returns an empty record for an empty <xml/>', () => {
     expect(parseXml('<xml/>')).toEqual({});
   });
