@@ -43,8 +43,8 @@ export interface AnalyzeRequest {
 }
 
 export interface VisionEngineOptions {
-  /** Below this body score a session frame also runs the face model. */
-  faceFallbackBelowBodyScore: number;
+  /** The face model is skipped when the body scores this much, or shows this many upper-body keypoints at 0.5. */
+  bodySettlesAt: { score: number; upperBodyKeypoints: number };
   /** Wrist keypoints below this score do not propose a hand region. */
   minWristScore: number;
   /** Landmark score from which a region counts as holding a hand. */
@@ -56,13 +56,22 @@ export interface VisionEngineOptions {
 }
 
 export const DEFAULT_ENGINE_OPTIONS: VisionEngineOptions = {
-  faceFallbackBelowBodyScore: 0.5,
+  bodySettlesAt: { score: 0.6, upperBodyKeypoints: 4 },
   minWristScore: 0.2,
   minHandScore: 0.6,
   raisedHandsOnly: true,
   minDetectorScore: 0.15,
 };
 
+const UPPER_BODY: BodyPart[] = [
+  'nose',
+  'leftEye',
+  'rightEye',
+  'leftEar',
+  'rightEar',
+  'leftShoulder',
+  'rightShoulder',
+];
 const SKELETON_SIZE = 224;
 // Region side relative to the forearm, and how far past the wrist the hand's centre sits.
 const WRIST_REGION_SCALE = 1.6;
@@ -123,24 +132,23 @@ export class VisionEngine {
     const { width, height, mode } = request;
     const pixels = tf.tensor4d(Int32Array.from(request.rgb), [1, height, width, 3], 'int32');
     try {
-      let faces: FaceObservation[] = [];
-      let body: BodyObservation | null = null;
-      let hands: HandObservation[] = [];
-      if (mode === 'presence') {
-        const result = await this.human.detect(pixels as never, stageConfig(true, true));
-        faces = toFaces(result);
-        body = toBody(result);
-      } else {
-        body = toBody(await this.human.detect(pixels as never, stageConfig(false, true)));
-        if (!body || body.score < this.options.faceFallbackBelowBodyScore) {
-          faces = toFaces(await this.human.detect(pixels as never, stageConfig(true, false)));
-        }
-        hands = await this.findHands(pixels, request, body);
-      }
+      // The body model alone usually settles presence; the face model only runs when it does not.
+      const body = toBody(await this.human.detect(pixels as never, stageConfig(false, true)));
+      const faces = this.bodySettlesPresence(body)
+        ? []
+        : toFaces(await this.human.detect(pixels as never, stageConfig(true, false)));
+      const hands = mode === 'session' ? await this.findHands(pixels, request, body) : [];
       return { width, height, mode, faces, body, hands, inferenceMs: performance.now() - started };
     } finally {
       tf.dispose(pixels);
     }
+  }
+
+  private bodySettlesPresence(body: BodyObservation | null): boolean {
+    if (!body) return false;
+    const { score, upperBodyKeypoints } = this.options.bodySettlesAt;
+    const upper = UPPER_BODY.filter((p) => (body.keypoints[p]?.score ?? 0) >= 0.5).length;
+    return body.score >= score || upper >= upperBodyKeypoints;
   }
 
   private async findHands(
@@ -173,9 +181,10 @@ export class VisionEngine {
           found[same] = { ...found[same], ...detection.labelOnly };
           continue;
         }
-        // The detector says nothing about rotation: try upright, then lying on either side (a thumbs-up
-        // is usually held with the fingers sideways).
-        for (const angle of [0, Math.PI / 2, -Math.PI / 2]) {
+        // The detector says nothing about rotation: try upright, then, for a confident box, lying on either
+        // side (a thumbs-up is usually held with the fingers sideways).
+        const angles = (detection.labelOnly.detectorScore ?? 0) >= 0.5 ? [0, Math.PI / 2, -Math.PI / 2] : [0];
+        for (const angle of angles) {
           const region = { ...regionAroundBox(detection.box, DETECTOR_REGION_SCALE), angle };
           const hand = await this.handInRegion(image, region, request.landmarkPasses);
           if (hand) {

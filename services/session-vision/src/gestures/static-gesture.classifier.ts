@@ -106,8 +106,11 @@ const LABEL_SUPPORT: Record<string, Partial<Record<StaticGesture, number>>> = {
   hand: { open_palm: 0.1, victory: 0.05, fist: -0.15 },
 };
 
-/** True when the hand is held above the middle of the torso (or there is no torso to compare with). */
-export function isRaised(hand: HandObservation, body: BodyObservation | null): boolean {
+/**
+ * True when the hand is held above the middle of the torso (`level` 0.5), or at least above the hips
+ * (`level` 1); also true when there is no torso to compare with.
+ */
+export function isRaised(hand: HandObservation, body: BodyObservation | null, level = 0.5): boolean {
   const k = body?.keypoints;
   if (!k) return true;
   const shoulders = [k.leftShoulder, k.rightShoulder].filter((p) => p && p.score >= 0.3);
@@ -119,7 +122,7 @@ export function isRaised(hand: HandObservation, body: BodyObservation | null): b
   const hipY = hips.length
     ? hips.reduce((sum, p) => sum + p!.y, 0) / hips.length
     : shoulderY + 1.4 * shoulderWidth;
-  return centerOf(hand.box).y < shoulderY + 0.5 * (hipY - shoulderY);
+  return centerOf(hand.box).y < shoulderY + level * (hipY - shoulderY);
 }
 
 /**

@@ -1,0 +1,177 @@
+import Redis from 'ioredis';
+import { connect, type JsMsg, type NatsConnection } from 'nats';
+import { deleteNamespaceStreams, testEnv, uniqueName, waitFor } from '@mirror/testing';
+import { emptyFrame, garbageFrames, personFrame } from './support/frames';
+import { MirrorCamera } from './support/mirror-camera';
+import { Replica } from './support/replica';
+
+// Short timeouts so a whole session fits in a few seconds; the rules are the production ones.
+const ABSENCE_MS = 1500;
+const timings = {
+  SESSION_ABSENCE_MS: String(ABSENCE_MS),
+  SESSION_FRAMES_STOPPED_MS: '4000',
+  FRAME_MAX_AGE_MS: '10000',
+  MIRROR_LEASE_MS: '1000',
+  SWEEP_INTERVAL_MS: '200',
+  GESTURE_REFRACTORY_MS: '1000',
+  VISION_WORKERS: '1',
+};
+
+interface SessionEvent {
+  subject: string;
+  sessionId: string;
+  mirrorId: string;
+  at: string;
+  reason?: string;
+}
+
+/** Everything the SESSIONS stream of the namespace holds for one mirror, in order. */
+async function sessionEvents(nc: NatsConnection, ns: string, mirrorId: string): Promise<SessionEvent[]> {
+  const js = nc.jetstream();
+  const jsm = await nc.jetstreamManager();
+  const stream = `${ns}_SESSIONS`;
+  const info = await jsm.streams.info(stream).catch(() => null);
+  if (!info || info.state.messages === 0) return [];
+  const consumer = await js.consumers.get(stream);
+  const out: SessionEvent[] = [];
+  const batch = await consumer.fetch({ max_messages: info.state.messages, expires: 2000 });
+  for await (const m of batch as AsyncIterable<JsMsg>) {
+    out.push({ subject: m.subject, ...(m.json() as Omit<SessionEvent, 'subject'>) });
+    if (m.info.pending === 0) break;
+  }
+  return out.filter((e) => e.mirrorId === mirrorId);
+}
+
+async function flushRedis(prefix: string): Promise<void> {
+  const redis = new Redis(testEnv.redisUrl());
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+}
+
+const env = (ns: string) => ({
+  NATS_URL: testEnv.natsUrl(),
+  NATS_NAMESPACE: ns,
+  REDIS_URL: testEnv.redisUrl(),
+  REDIS_KEY_PREFIX: `${ns}:`,
+  ...timings,
+});
+
+describe('session-vision (one replica)', () => {
+  const ns = uniqueName('vis');
+  let nc: NatsConnection;
+  let sut: Replica;
+  let empty: Buffer;
+  let person: Buffer;
+
+  beforeAll(async () => {
+    [empty, person] = await Promise.all([emptyFrame(), personFrame('standing', 240, 400)]);
+    nc = await connect({ servers: testEnv.natsUrl() });
+    sut = await Replica.start(`${ns}-a`, env(ns));
+  }, 90_000);
+
+  afterAll(async () => {
+    await sut?.stop();
+    await nc?.close();
+    await deleteNamespaceStreams(ns);
+    await flushRedis(`${ns}:`);
+  }, 30_000);
+
+  it('opens one session for a person who stays, and ends it once after they leave', async () => {
+    const camera = new MirrorCamera(nc, ns, 'fitting-1');
+    await camera.hold(empty, 500);
+    await camera.hold(person, 1500);
+    await camera.hold(empty, ABSENCE_MS + 1500);
+    const events = await waitFor(async () => {
+      const e = await sessionEvents(nc, ns, 'fitting-1');
+      return e.some((x) => x.subject.endsWith('session.ended')) ? e : null;
+    }, 10_000).then((e) => e!);
+    expect(events.map((e) => e.subject.replace(`${ns}.`, ''))).toEqual(['session.started', 'session.ended']);
+    expect(events[1]).toMatchObject({ sessionId: events[0].sessionId, reason: 'absent' });
+    expect(Date.parse(events[1].at)).toBeGreaterThan(Date.parse(events[0].at));
+  }, 30_000);
+
+  it('turns a hand sweeping across the frame into one swipe each way, in its direction', async () => {
+    const camera = new MirrorCamera(nc, ns, 'fitting-2');
+    const gestures: string[] = [];
+    const sub = nc.subscribe(`${ns}.mirror.fitting-2.gesture`, {
+      callback: (_err, msg) => gestures.push((msg.json() as { gesture: string }).gesture),
+    });
+    const at = (x: number) => personFrame('chopsticks', x, 360);
+    const right = await Promise.all([0, 40, 80, 120, 160, 200, 240].map(at));
+    await camera.hold(right[0], 1000); // the session opens
+    await camera.play(right);
+    await camera.hold(right[right.length - 1], 1500);
+    await camera.play([...right].reverse());
+    await camera.hold(right[0], 800);
+    await new Promise((r) => setTimeout(r, 300));
+    sub.unsubscribe();
+    expect(gestures.filter((g) => g.startsWith('swipe_'))).toEqual(['swipe_right', 'swipe_left']);
+  }, 30_000);
+
+  it('skips frames that are not images, keeps going, and counts them', async () => {
+    const camera = new MirrorCamera(nc, ns, 'fitting-3');
+    for (const junk of garbageFrames()) {
+      camera.send(junk);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    camera.send(person, null); // no ts/seq headers
+    camera.send(person, { ts: 'yesterday' });
+    await camera.hold(person, 1200);
+    const events = await waitFor(async () => {
+      const e = await sessionEvents(nc, ns, 'fitting-3');
+      return e.length ? e : null;
+    }, 10_000).then((e) => e!);
+    expect(events.map((e) => e.subject.replace(`${ns}.`, ''))).toEqual(['session.started']);
+    expect(await sut.counter('vision_frames_total', 'outcome="undecodable"')).toBeGreaterThanOrEqual(
+      garbageFrames().length,
+    );
+    expect(await sut.counter('vision_frames_total', 'outcome="bad-headers"')).toBeGreaterThanOrEqual(2);
+    expect((await fetch(`${sut.url}/healthz`)).ok).toBe(true);
+  }, 30_000);
+});
+
+describe('session-vision (two replicas)', () => {
+  const ns = uniqueName('vis');
+  let nc: NatsConnection;
+  let replicas: Replica[] = [];
+  let redis: Redis;
+
+  beforeAll(async () => {
+    nc = await connect({ servers: testEnv.natsUrl() });
+    redis = new Redis(testEnv.redisUrl(), { keyPrefix: `${ns}:` });
+    replicas = await Promise.all([Replica.start(`${ns}-a`, env(ns)), Replica.start(`${ns}-b`, env(ns))]);
+  }, 90_000);
+
+  afterAll(async () => {
+    await Promise.all(replicas.map((r) => r.stop()));
+    redis?.disconnect();
+    await nc?.close();
+    await deleteNamespaceStreams(ns);
+    await flushRedis(`${ns}:`);
+  }, 30_000);
+
+  it('hands a mirror over when its replica dies mid-session, without a second session', async () => {
+    const person = await personFrame('standing', 240, 400);
+    const camera = new MirrorCamera(nc, ns, 'fitting-9');
+    await camera.hold(person, 1500);
+    const started = await waitFor(async () => (await sessionEvents(nc, ns, 'fitting-9'))[0], 10_000);
+    const owner = await redis.get('vision:lease:fitting-9');
+    const victim = replicas.find((r) => r.id === owner)!;
+    const survivor = replicas.find((r) => r.id !== owner)!;
+    expect(victim).toBeDefined();
+    victim.kill();
+    await camera.hold(person, 3000); // the lease expires; the survivor takes the mirror and its state
+    expect(await redis.get('vision:lease:fitting-9')).toBe(survivor.id);
+    await camera.hold(await emptyFrame(), ABSENCE_MS + 1500);
+    const events = await waitFor(async () => {
+      const e = await sessionEvents(nc, ns, 'fitting-9');
+      return e.some((x) => x.subject.endsWith('session.ended')) ? e : null;
+    }, 10_000).then((e) => e!);
+    expect(events.map((e) => [e.subject.replace(`${ns}.`, ''), e.sessionId])).toEqual([
+      ['session.started', started.sessionId],
+      ['session.ended', started.sessionId],
+    ]);
+    expect(await survivor.counter('vision_frames_total', 'outcome="not-owner"')).toBeGreaterThan(0);
+  }, 40_000);
+});
