@@ -7,3 +7,4 @@ export * from './metrics.service';
 export * from './platform.module';
 export * from './redis';
 export * from './tokens';
+export * from './redis.providers';

@@ -1,0 +1,23 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NatsModule } from '@mirror/nats';
+import type { AppConfig } from './config';
+import { infrastructure } from './infrastructure';
+
+/** photo-store: photo bytes in object storage, display and thumbnail variants, signed URLs. */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        NatsModule.forRoot({
+          servers: config.NATS_URL,
+          namespace: config.NATS_NAMESPACE,
+          name: 'photo-store',
+          streams: ['PHOTOS_IN', 'PHOTOS'],
+        }),
+      ],
+      providers: [...infrastructure(config)],
+    };
+  }
+}

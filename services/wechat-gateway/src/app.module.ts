@@ -1,0 +1,23 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NatsModule } from '@mirror/nats';
+import type { AppConfig } from './config';
+import { infrastructure } from './infrastructure';
+
+/** wechat-gateway: the only HTTP edge WeChat and customers' browsers talk to. */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        NatsModule.forRoot({
+          servers: config.NATS_URL,
+          namespace: config.NATS_NAMESPACE,
+          name: 'wechat-gateway',
+          streams: ['WECHAT'],
+        }),
+      ],
+      providers: [...infrastructure(config)],
+    };
+  }
+}
