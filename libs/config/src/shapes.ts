@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { env } from './env';
 
 /** Variable groups; a service spreads the groups it needs into its own shape. */
@@ -37,6 +38,8 @@ export const wechatApiShape = {
   WECHAT_MP_BASE: env.url(['http', 'https']).default('https://mp.weixin.qq.com'),
   WECHAT_OPEN_BASE: env.url(['http', 'https']).default('https://open.weixin.qq.com'),
   WECHAT_TIMEOUT_MS: env.int(5000, 100, 60000),
+  /** `stable` uses WeChat's stable_token endpoint (a refresh does not invalidate other holders). */
+  WECHAT_TOKEN_MODE: z.enum(['classic', 'stable']).default('classic'),
 };
 
 export const wechatCallbackShape = {
