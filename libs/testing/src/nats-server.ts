@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,13 +38,11 @@ export class LocalNatsServer {
 
   async resume(): Promise<void> {
     const bin = process.env.NATS_SERVER_BIN ?? 'nats-server';
-    this.proc = spawn(
-      bin,
-      ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir, '--max_payload', '16MB'],
-      {
-        stdio: 'ignore',
-      },
-    );
+    // the same limits as deploy/nats/nats.conf, without its fixed monitoring port
+    const config = join(this.storeDir, 'nats.conf');
+    writeFileSync(config, 'max_payload: 16MB\nmax_pending: 64MB\n');
+    const args = ['-c', config, '-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir];
+    this.proc = spawn(bin, args, { stdio: 'ignore' });
     const deadline = Date.now() + 10000;
     for (;;) {
       try {
