@@ -1,1 +1,2 @@
+/* global jest */
 jest.setTimeout(60000);

@@ -281,13 +281,14 @@ export class NatsClient {
     handler: (request: z.infer<C['request']>, msg: Msg) => Promise<z.input<C['response']>>,
     options: { queue?: string } = {},
   ): Subscription {
-    const envelope = replyEnvelope(contract.response);
     return this.nc.subscribe(this.ns.subject(contract.subject), {
       queue: options.queue ?? contract.subject,
       callback: (err, msg) => {
         if (err) return;
         const work = withCorrelation(msg.headers?.get(CORRELATION_NATS_HEADER), async () => {
-          let answer: z.input<typeof envelope>;
+          let answer:
+            | { ok: true; data: unknown }
+            | { ok: false; error: { code: string; message: string; field?: string } };
           try {
             const request = decodeJson(contract.subject, contract.request, msg.data);
             const data = validate(contract.subject, contract.response, await handler(request, msg));

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The test command (README): installs what it needs, then lint, typecheck/build, unit, integration,
+# deployment validation and end-to-end tests. Ends with one summary line "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p artifacts
+step() { printf '\n=== %s\n' "$*"; }
+
+step "dependencies (npm ci when package-lock.json changed)"
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f node_modules/.lock-sum ] || [ "$(cat node_modules/.lock-sum)" != "$lock_sum" ]; then
+  npm ci --no-audit --no-fund
+  echo "$lock_sum" >node_modules/.lock-sum
+fi
+
+step "infrastructure"
+bash scripts/infra.sh
+# shellcheck disable=SC1091
+source .infra/env
+
+step "lint"
+npx eslint .
+npx prettier --check . >/dev/null || { npx prettier --check . | tail -20; exit 1; }
+
+step "build and typecheck"
+npm run build
+npx tsc -p tsconfig.json
+
+if [ -x scripts/validate-deploy.sh ] || [ -f scripts/validate-deploy.sh ]; then
+  step "deployment files"
+  bash scripts/validate-deploy.sh
+fi
+
+status=0
+run_jest() { # project, extra args...
+  local project=$1; shift
+  step "$project tests"
+  npx jest --selectProjects "$project" --json --outputFile="artifacts/jest-$project.json" "$@" || status=1
+}
+run_jest unit
+run_jest integration --maxWorkers=2
+if ls test/*.e2e-spec.ts >/dev/null 2>&1 || ls test/**/*.e2e-spec.ts >/dev/null 2>&1; then
+  [ -x /usr/bin/chromium ] || bash scripts/install-chromium.sh
+  run_jest e2e --runInBand
+fi
+
+node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0, pending = 0;
+  for (const p of ["unit", "integration", "e2e"]) {
+    const f = `artifacts/jest-${p}.json`;
+    if (!fs.existsSync(f)) continue;
+    const r = JSON.parse(fs.readFileSync(f, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests + (r.numRuntimeErrorTestSuites || 0); pending += r.numPendingTests;
+    console.log(`${p}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numRuntimeErrorTestSuites} suites failed to run`);
+  }
+  console.log(`\n${passed} passed, ${failed} failed` + (pending ? `, ${pending} skipped` : ""));
+'
+exit $status
