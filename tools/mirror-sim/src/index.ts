@@ -1,0 +1,4 @@
+export * from './frames';
+export * from './mirror-simulator';
+export * from './screen.page';
+export * from './screen.server';

@@ -1,0 +1,140 @@
+import { EventEmitter } from 'node:events';
+import { MirrorSubjects, decode, mirrorDisplay, mirrorGesture, type Gesture } from '@mirror/contracts';
+import type { NatsClient } from '@mirror/nats';
+import type { Subscription } from 'nats';
+import sharp from 'sharp';
+import { ulid } from 'ulid';
+import type { z } from 'zod';
+import type { Frame } from './frames';
+
+export type DisplayMessage = z.infer<typeof mirrorDisplay.schema>;
+export type GestureMessage = z.infer<typeof mirrorGesture.schema>;
+
+export interface MirrorSimulatorOptions {
+  mirrorId: string;
+  fps: number;
+  loop: boolean;
+  /** In a session, take a photo this many seconds after it started (0: only on thumbs_up). */
+  autoPhotoAfterSeconds: number;
+}
+
+export interface PhotoTaken {
+  photoId: string;
+  sessionId?: string;
+  bytes: number;
+  reason: 'thumbs_up' | 'auto';
+}
+
+/**
+ * Behaves like a mirror device: publishes camera frames, listens to its display and gesture subjects,
+ * and takes a photo (publishes the current frame as a photo) on thumbs_up.
+ * Events: 'frame' (seq, label), 'display' (DisplayMessage), 'gesture' (GestureMessage), 'photo' (PhotoTaken),
+ * 'error' (Error), 'end'.
+ */
+export class MirrorSimulator extends EventEmitter {
+  private seq = 0;
+  private timer?: NodeJS.Timeout;
+  private subscriptions: Subscription[] = [];
+  private current?: Frame;
+  private autoPhoto?: NodeJS.Timeout;
+  sessionId?: string;
+  lastDisplay?: DisplayMessage;
+
+  constructor(
+    private readonly nats: NatsClient,
+    readonly options: MirrorSimulatorOptions,
+  ) {
+    super();
+    MirrorSubjects.of('frame', options.mirrorId); // refuses a malformed mirror id up front
+  }
+
+  /** Starts listening and publishing `frames` at the configured rate. */
+  start(frames: Frame[]): void {
+    const { mirrorId } = this.options;
+    this.subscriptions.push(
+      this.nats.subscribe(MirrorSubjects.of('display', mirrorId), (msg) =>
+        this.onDisplay(decode(mirrorDisplay, msg.data)),
+      ),
+      this.nats.subscribe(MirrorSubjects.of('gesture', mirrorId), (msg) =>
+        this.onGesture(decode(mirrorGesture, msg.data)),
+      ),
+    );
+    let i = 0;
+    this.timer = setInterval(() => {
+      if (i >= frames.length) {
+        if (!this.options.loop) {
+          this.stopFrames();
+          this.emit('end');
+          return;
+        }
+        i = 0;
+      }
+      this.current = frames[i++];
+      this.seq++;
+      this.nats.publishRaw(MirrorSubjects.of('frame', mirrorId), this.current.jpeg, {
+        ts: String(Date.now()),
+        seq: String(this.seq),
+      });
+      this.emit('frame', this.seq, this.current.label);
+    }, 1000 / this.options.fps);
+  }
+
+  private onDisplay(message: DisplayMessage): void {
+    this.lastDisplay = message;
+    if (message.kind === 'qr' && message.sessionId !== this.sessionId) {
+      this.sessionId = message.sessionId;
+      if (this.options.autoPhotoAfterSeconds > 0) {
+        clearTimeout(this.autoPhoto);
+        this.autoPhoto = setTimeout(
+          () => void this.takePhoto('auto'),
+          this.options.autoPhotoAfterSeconds * 1000,
+        );
+      }
+    } else if (message.kind === 'idle') {
+      this.sessionId = undefined;
+      clearTimeout(this.autoPhoto);
+    }
+    this.emit('display', message);
+  }
+
+  private onGesture(message: GestureMessage): void {
+    this.emit('gesture', message);
+    if (message.gesture === ('thumbs_up' satisfies Gesture)) {
+      this.sessionId ??= message.sessionId;
+      void this.takePhoto('thumbs_up');
+    }
+  }
+
+  /** Publishes the current camera frame, upscaled as a real mirror camera would shoot it, as a photo. */
+  async takePhoto(reason: PhotoTaken['reason']): Promise<PhotoTaken | undefined> {
+    if (!this.current) return undefined;
+    try {
+      const photo = await sharp(this.current.jpeg).resize({ width: 1280 }).jpeg({ quality: 90 }).toBuffer();
+      const photoId = ulid();
+      const headers: Record<string, string> = { 'taken-at': new Date().toISOString() };
+      if (this.sessionId) headers['session-id'] = this.sessionId;
+      await this.nats.publishBytes(MirrorSubjects.of('photo', this.options.mirrorId), photo, {
+        msgID: photoId,
+        headers,
+      });
+      const taken = { photoId, sessionId: this.sessionId, bytes: photo.length, reason };
+      this.emit('photo', taken);
+      return taken;
+    } catch (e) {
+      this.emit('error', e);
+      return undefined;
+    }
+  }
+
+  private stopFrames(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  async stop(): Promise<void> {
+    this.stopFrames();
+    clearTimeout(this.autoPhoto);
+    await Promise.all(this.subscriptions.map((s) => s.drain().catch(() => undefined)));
+    this.subscriptions = [];
+  }
+}

@@ -1,0 +1,89 @@
+import { MirrorSubjects, mirrorDisplay, mirrorGesture } from '@mirror/contracts';
+import { MirrorSimulator, ScreenServer, defaultSequence, emptyFrame } from '@mirror/mirror-sim';
+import { NatsClient } from '@mirror/nats';
+import { deleteNamespaceStreams, testEnv, testLogger, uniqueName, waitFor } from '@mirror/testing';
+import type { Msg } from 'nats';
+import sharp from 'sharp';
+import { ulid } from 'ulid';
+
+describe(MirrorSimulator.name, () => {
+  const namespace = uniqueName('ms');
+  const mirrorId = 'sim-test-1';
+  let nats: NatsClient;
+  let sut: MirrorSimulator;
+  let screen: ScreenServer;
+  let screenUrl: string;
+
+  beforeAll(async () => {
+    nats = await NatsClient.connect({
+      servers: testEnv.natsUrl(),
+      name: 'sim-test',
+      namespace,
+      logger: testLogger(),
+    });
+    await nats.ensureStreams(['PHOTOS_IN']);
+  });
+  beforeEach(async () => {
+    sut = new MirrorSimulator(nats, { mirrorId, fps: 20, loop: true, autoPhotoAfterSeconds: 0 });
+    screen = new ScreenServer(sut);
+    screenUrl = await screen.listen(0);
+  });
+  afterEach(async () => {
+    await sut.stop();
+    await screen.close();
+  });
+  afterAll(async () => {
+    await nats.drain();
+    await deleteNamespaceStreams(namespace);
+  });
+
+  it('publishes JPEG frames with ts and seq headers', async () => {
+    const got: Msg[] = [];
+    const sub = nats.subscribe(MirrorSubjects.of('frame', mirrorId), (m) => void got.push(m));
+    sut.start([{ jpeg: await emptyFrame(), label: 'empty' }]);
+    await waitFor(() => got.length >= 3);
+    sub.unsubscribe();
+    const seqs = got.map((m) => Number(m.headers?.get('seq')));
+    expect(seqs.slice(0, 3)).toEqual([seqs[0], seqs[0] + 1, seqs[0] + 2]);
+    expect(Number(got[0].headers?.get('ts'))).toBeGreaterThan(Date.now() - 10000);
+    expect((await sharp(Buffer.from(got[0].data)).metadata()).format).toBe('jpeg');
+  });
+
+  it('shows the session QR on its screen and takes a photo on thumbs_up', async () => {
+    sut.start(await defaultSequence(20, 1, 0.2));
+    const sessionId = ulid();
+    nats.emit(mirrorDisplay, MirrorSubjects.of('display', mirrorId), {
+      kind: 'qr',
+      sessionId,
+      url: 'http://weixin.qq.com/q/abc',
+      expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+    });
+    const state = await waitFor(async () => {
+      const s = (await (await fetch(`${screenUrl}state`)).json()) as {
+        qrSvg?: string;
+        display?: { sessionId: string };
+      };
+      return s.qrSvg ? s : undefined;
+    });
+    expect(state.display?.sessionId).toBe(sessionId);
+    expect(state.qrSvg).toContain('<svg');
+
+    nats.emit(mirrorGesture, MirrorSubjects.of('gesture', mirrorId), {
+      sessionId,
+      mirrorId,
+      gesture: 'thumbs_up',
+      confidence: 0.9,
+      at: new Date().toISOString(),
+    });
+    const photo = await waitFor(async () => {
+      const info = await nats.jsm.streams.info(nats.ns.stream('PHOTOS_IN'));
+      if (info.state.messages < 1) return undefined;
+      return nats.jsm.streams.getMessage(nats.ns.stream('PHOTOS_IN'), {
+        last_by_subj: nats.ns.subject(`mirror.${mirrorId}.photo`),
+      });
+    });
+    expect(photo.header.get('session-id')).toBe(sessionId);
+    expect(photo.header.get('Nats-Msg-Id')).toMatch(/^[0-9A-Z]{26}$/);
+    expect((await sharp(Buffer.from(photo.data)).metadata()).width).toBe(1280);
+  });
+});
