@@ -11,7 +11,8 @@ export interface LoadFigures {
   max: number;
 }
 
-const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const pct = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 /**
  * Frame to result latency through one replica: `mirrors` cameras each publish 10 fps for `seconds`;

@@ -14,8 +14,8 @@ async function main(): Promise<void> {
   const part = process.env.BENCH_PART ?? 'all';
   const threads = Number(process.env.BENCH_WORKERS ?? availableParallelism());
   const cores = availableParallelism();
-  // A person swaying a little, as a live camera sees: every frame differs from the last.
-  const person = await Promise.all([200, 212, 224, 236, 224, 212].map((x) => personFrame('chopsticks', x, 360)));
+  // A person swaying, as a live camera sees: every frame differs from the last.
+  const person = await Promise.all([100, 130, 160, 190, 160, 130].map((x) => personFrame('diner', x, 360)));
   const empty = [await emptyFrame()];
   console.log(`vision bench: ${cores} cores, 640x480 frames, ${seconds} s per figure`);
 

@@ -19,10 +19,10 @@ export const visionShape = {
   VISION_MAX_HEIGHT: env.int(480, 120, 1080),
   /** Frames captured longer ago than this are skipped. */
   FRAME_MAX_AGE_MS: env.int(2000, 100, 60000),
-  /** Frame-difference skip: thumbnail pixels must move this many grey levels to count as changed… */
+  /** Frame-difference skip (160x120 grey thumbnail): pixels must move this many grey levels to count as changed… */
   FRAME_DIFF_PIXEL_DELTA: env.int(16, 1, 255),
   /** …and at least this many must change for the frame to be analysed again (0 = analyse every frame). */
-  FRAME_DIFF_MIN_PIXELS: env.int(4, 0, 4800),
+  FRAME_DIFF_MIN_PIXELS: env.int(8, 0, 19200),
   /** Even an unchanged scene is analysed again after this long. */
   FRAME_REANALYSE_MS: env.int(1000, 0, 60000),
   PRESENCE_START_K: env.int(3, 1, 100),

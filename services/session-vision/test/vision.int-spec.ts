@@ -79,9 +79,15 @@ describe('session-vision (one replica)', () => {
 
   it('opens one session for a person who stays, and ends it once after they leave', async () => {
     const camera = new MirrorCamera(nc, ns, 'fitting-1');
+    const gestures: string[] = [];
+    const sub = nc.subscribe(`${ns}.mirror.fitting-1.gesture`, {
+      callback: (_e, m) => gestures.push(m.string()),
+    });
     await camera.hold(empty, 500);
     await camera.hold(person, 1500);
     await camera.hold(empty, ABSENCE_MS + 1500);
+    sub.unsubscribe();
+    expect(gestures).toEqual([]); // someone just standing there commands nothing
     const events = await waitFor(async () => {
       const e = await sessionEvents(nc, ns, 'fitting-1');
       return e.some((x) => x.subject.endsWith('session.ended')) ? e : null;
@@ -97,8 +103,9 @@ describe('session-vision (one replica)', () => {
     const sub = nc.subscribe(`${ns}.mirror.fitting-2.gesture`, {
       callback: (_err, msg) => gestures.push((msg.json() as { gesture: string }).gesture),
     });
-    const at = (x: number) => personFrame('chopsticks', x, 360);
-    const right = await Promise.all([0, 40, 80, 120, 160, 200, 240].map(at));
+    const at = (x: number) => personFrame('diner', x, 360);
+    // 270 px of 640: past the 25 % of the frame width a swipe needs.
+    const right = await Promise.all([0, 45, 90, 135, 180, 225, 270].map(at));
     await camera.hold(right[0], 1000); // the session opens
     await camera.play(right);
     await camera.hold(right[right.length - 1], 1500);

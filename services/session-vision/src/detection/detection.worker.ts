@@ -3,7 +3,7 @@ import { decodeFrame, UndecodableFrameError } from './frame-decoder';
 import { type FrameDifferenceOptions, isNearDuplicate } from './frame-difference';
 import type { HandRegion } from './geometry';
 import { VisionEngine, type VisionEngineOptions } from './vision-engine';
-import type { AnalysisMode, FrameAnalysis } from './vision.types';
+import type { AnalysisMode, BodyObservation, FrameAnalysis } from './vision.types';
 
 export interface DetectionTask {
   jpeg: Uint8Array;
@@ -11,6 +11,8 @@ export interface DetectionTask {
   handHints: HandRegion[];
   handDetector: 'always' | 'if-none-found' | 'never';
   landmarkPasses: number;
+  reuseBody?: BodyObservation | null;
+  searchWrists?: boolean;
   /** Thumbnail of the last analysed frame of this mirror; a near-duplicate frame is not analysed. */
   previousThumb: Uint8Array | null;
   difference: FrameDifferenceOptions;
@@ -23,8 +25,8 @@ export type DetectionResult =
   | { kind: 'duplicate'; decodeMs: number }
   | { kind: 'analysed'; analysis: FrameAnalysis; thumb: Uint8Array };
 
-export const THUMB_WIDTH = 80;
-export const THUMB_HEIGHT = 60;
+export const THUMB_WIDTH = 160;
+export const THUMB_HEIGHT = 120;
 
 let engine: Promise<VisionEngine> | null = null;
 
@@ -62,6 +64,8 @@ export default async function detect(task: DetectionTask): Promise<DetectionResu
     handHints: task.handHints,
     handDetector: task.handDetector,
     landmarkPasses: task.landmarkPasses,
+    reuseBody: task.reuseBody ?? null,
+    searchWrists: task.searchWrists ?? true,
   });
   return {
     kind: 'analysed',

@@ -38,6 +38,13 @@ export interface AnalyzeRequest {
    * (when tracking and wrist regions found no hand) or `never` (the caller rations it).
    */
   handDetector: 'always' | 'if-none-found' | 'never';
+  /**
+   * A body seen moments ago, to use instead of running the pose model (a session frame whose hands are
+   * tracked: the body only gates gestures and barely moves between two frames).
+   */
+  reuseBody?: BodyObservation | null;
+  /** Look for hands around the wrists too (not only where hands were last seen). Default true. */
+  searchWrists?: boolean;
   /** Landmark passes per region: each pass re-centres the region on the hand found by the previous one. */
   landmarkPasses: number;
 }
@@ -133,10 +140,12 @@ export class VisionEngine {
     const pixels = tf.tensor4d(Int32Array.from(request.rgb), [1, height, width, 3], 'int32');
     try {
       // The body model alone usually settles presence; the face model only runs when it does not.
-      const body = toBody(await this.human.detect(pixels as never, stageConfig(false, true)));
-      const faces = this.bodySettlesPresence(body)
-        ? []
-        : toFaces(await this.human.detect(pixels as never, stageConfig(true, false)));
+      const reused = mode === 'session' ? (request.reuseBody ?? null) : null;
+      const body = reused ?? toBody(await this.human.detect(pixels as never, stageConfig(false, true)));
+      const faces =
+        reused || this.bodySettlesPresence(body)
+          ? []
+          : toFaces(await this.human.detect(pixels as never, stageConfig(true, false)));
       const hands = mode === 'session' ? await this.findHands(pixels, request, body) : [];
       return { width, height, mode, faces, body, hands, inferenceMs: performance.now() - started };
     } finally {
@@ -144,7 +153,8 @@ export class VisionEngine {
     }
   }
 
-  private bodySettlesPresence(body: BodyObservation | null): boolean {
+  /** True when the body model alone says someone is there (the face model is then not needed). */
+  bodySettlesPresence(body: BodyObservation | null): boolean {
     if (!body) return false;
     const { score, upperBodyKeypoints } = this.options.bodySettlesAt;
     const upper = UPPER_BODY.filter((p) => (body.keypoints[p]?.score ?? 0) >= 0.5).length;
@@ -163,7 +173,8 @@ export class VisionEngine {
         region,
         source: 'track',
       }));
-      for (const region of body ? this.wristRegions(body, request.width) : []) {
+      const wrists = body && request.searchWrists !== false ? this.wristRegions(body, request.width) : [];
+      for (const region of wrists) {
         const box = boxOfRegion(region);
         if (regions.every((r) => intersectionOverUnion(boxOfRegion(r.region), box) < 0.3)) {
           regions.push({ region, source: 'pose' });

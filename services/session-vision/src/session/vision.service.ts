@@ -60,6 +60,8 @@ interface MirrorRuntime {
   gate: GateState;
   track: Track;
   framesSinceDetector: number;
+  framesSinceWristSearch: number;
+  bodyReused: boolean;
 }
 
 const TRACK_REGION_SCALE = 1.8;
@@ -129,6 +131,8 @@ export class VisionService {
         gate: initialGate(),
         track: [],
         framesSinceDetector: Infinity,
+        framesSinceWristSearch: Infinity,
+        bodyReused: false,
       };
       this.mirrors.set(mirrorId, m);
     }
@@ -208,7 +212,20 @@ export class VisionService {
     const s = this.settings;
     const session = m.stored!.presence.session;
     const mode = session ? 'session' : 'presence';
-    const detect = !!session && m.hints.length === 0 && m.framesSinceDetector >= s.handDetectorIntervalFrames;
+    const tracked = m.hints.length > 0;
+    const detect = !!session && !tracked && m.framesSinceDetector >= s.handDetectorIntervalFrames;
+    // While hands are tracked, every other frame reuses the last body (it only gates gestures and cannot
+    // have moved far in 100 ms), and wrists are searched for a second hand every third frame.
+    const lastBody = m.last?.mode === 'session' ? m.last.body : null;
+    const reuseBody =
+      !!session &&
+      tracked &&
+      !m.bodyReused &&
+      started - m.thumbAt < 300 &&
+      classifyPresence({ faces: [], hands: [], body: lastBody }).present
+        ? lastBody
+        : null;
+    const searchWrists = !tracked || m.framesSinceWristSearch >= 2;
     // An unchanged scene reuses the last analysis, unless it is too old or was made for the other mode.
     const reusable = m.thumb && started - m.thumbAt < s.reanalyseMs && m.last?.mode === mode;
     const result = await this.pool.run({
@@ -217,6 +234,8 @@ export class VisionService {
       handHints: m.hints,
       handDetector: detect ? 'if-none-found' : 'never',
       landmarkPasses: 1,
+      reuseBody,
+      searchWrists,
       previousThumb: reusable ? m.thumb : null,
       difference: s.difference,
       maxWidth: s.maxWidth,
@@ -240,6 +259,8 @@ export class VisionService {
       m.thumb = result.thumb;
       m.thumbAt = started;
       m.framesSinceDetector = detect ? 0 : m.framesSinceDetector + 1;
+      m.framesSinceWristSearch = searchWrists ? 0 : m.framesSinceWristSearch + 1;
+      m.bodyReused = !!reuseBody;
     }
     const at = frame.receivedAt;
     const presence = classifyPresence(analysis);

@@ -13,6 +13,8 @@ export const TILES = {
   standing: { left: 641, top: 0, width: 148, height: 158 },
   /** A man at a table holding chopsticks: one hand raised in front of him. */
   chopsticks: { left: 326, top: 0, width: 210, height: 158 },
+  /** The same man, cropped to himself: narrow enough to travel across the frame. */
+  diner: { left: 380, top: 0, width: 156, height: 158 },
   /** A woman seated, head and shoulders. */
   seated: { left: 166, top: 0, width: 150, height: 158 },
 };
