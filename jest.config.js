@@ -6,7 +6,7 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
   moduleNameMapper: {
-    '^@mirror/(wechat-sandbox|mirror-sim)$': '<rootDir>/tools/$1/src',
+    '^@mirror/(wechat-sandbox|mirror-sim|demo)$': '<rootDir>/tools/$1/src',
     '^@mirror/([a-z-]+)$': '<rootDir>/libs/$1/src',
   },
   moduleFileExtensions: ['ts', 'js', 'json'],

@@ -1,0 +1,177 @@
+#!/usr/bin/env node
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { Events, MirrorSubjects, decode, mirrorDisplay, mirrorGesture } from '@mirror/contracts';
+import { NatsClient } from '@mirror/nats';
+import pino from 'pino';
+import { SimulatedCustomer } from './customer';
+import { startSystem, type RunningSystem } from './system';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const MIRROR = 'demo-mirror-1';
+const say = (step: string, text: string) => console.log(`\x1b[1m[${step}]\x1b[0m ${text}`);
+
+function infraFromEnv() {
+  const keys = [
+    'NATS_URL',
+    'DATABASE_URL',
+    'REDIS_URL',
+    'S3_ENDPOINT',
+    'S3_ACCESS_KEY',
+    'S3_SECRET_KEY',
+    'S3_BUCKET',
+  ] as const;
+  const missing = keys.filter((k) => !process.env[k]);
+  if (missing.length)
+    throw new Error(`missing ${missing.join(', ')}: run through scripts/demo.sh (it sources .infra/env)`);
+  return Object.fromEntries(keys.map((k) => [k, process.env[k]!])) as Record<(typeof keys)[number], string>;
+}
+
+function waitFor<T>(
+  register: (resolve: (v: T) => void) => void,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`)),
+      timeoutMs,
+    );
+    register((v) => {
+      clearTimeout(timer);
+      resolve(v);
+    });
+  });
+}
+
+async function main() {
+  const basePort = Number(process.env.DEMO_BASE_PORT ?? 3000);
+  const screenPort = Number(process.env.DEMO_SCREEN_PORT ?? 8088);
+  const logDir = resolve(ROOT, '.infra/logs/demo');
+  say('start', `starting the WeChat sandbox and five services (logs in ${logDir})…`);
+  const running: { system?: RunningSystem; mirror?: ReturnType<typeof spawn> } = {};
+  const shutdown = async (code: number) => {
+    say('stop', 'stopping everything the demo started…');
+    running.mirror?.kill('SIGTERM');
+    await running.system?.stop();
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  const system = await startSystem({
+    infra: infraFromEnv(),
+    basePort,
+    namespace: '',
+    logDir,
+    logLevel: 'info',
+  });
+  say(
+    'start',
+    `all five services ready; gateway ${system.urls.gateway}, WeChat sandbox ${system.urls.sandbox}`,
+  );
+
+  const nats = await NatsClient.connect({
+    servers: process.env.NATS_URL!,
+    name: 'demo-narrator',
+    logger: pino({ level: 'silent' }),
+  });
+  nats.subscribe(Events.sessionStarted.subject, (m) => {
+    const e = decode(Events.sessionStarted, m.data);
+    if (e.mirrorId === MIRROR) say('vision', `a person stepped in: session ${e.sessionId} started`);
+  });
+  nats.subscribe(Events.sessionEnded.subject, (m) => {
+    const e = decode(Events.sessionEnded, m.data);
+    if (e.mirrorId === MIRROR)
+      say('vision', `the mirror is empty again: session ${e.sessionId} ended (${e.reason})`);
+  });
+  nats.subscribe(MirrorSubjects.of('gesture', MIRROR), (m) => {
+    const g = decode(mirrorGesture, m.data);
+    say('gesture', `${g.gesture} (${Math.round(g.confidence * 100)}%)`);
+  });
+  const qr = waitFor<{ url: string; sessionId: string; expiresAt: string }>(
+    (done) =>
+      nats.subscribe(MirrorSubjects.of('display', MIRROR), (m) => {
+        const d = decode(mirrorDisplay, m.data);
+        if (d.kind === 'qr') done(d);
+      }),
+    120000,
+    'the QR code on the mirror',
+  );
+  const photo = waitFor<{ photoId: string }>(
+    (done) =>
+      nats.subscribe(Events.photoStored.subject, (m) => {
+        const p = decode(Events.photoStored, m.data);
+        if (p.mirrorId === MIRROR) done(p);
+      }),
+    180000,
+    'a stored photo',
+  );
+
+  running.mirror = spawn(
+    process.execPath,
+    [
+      resolve(ROOT, 'tools/mirror-sim/dist/main.js'),
+      '--mirror',
+      MIRROR,
+      '--fps',
+      '5',
+      '--auto-photo',
+      '3',
+      '--screen-port',
+      String(screenPort),
+    ],
+    { env: process.env, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  say(
+    'mirror',
+    `mirror-sim publishes frames of a built-in visit; mirror screen on http://127.0.0.1:${screenPort}/`,
+  );
+
+  const shown = await qr;
+  say('qr', `session ${shown.sessionId}: QR issued (expires ${shown.expiresAt}) → ${shown.url}`);
+  const stored = await photo;
+  say('photo', `photo ${stored.photoId} stored (original, display, thumbnail) and attached to the session`);
+
+  const customer = new SimulatedCustomer(system.urls.sandbox, 'oDemoCustomer0000000001');
+  say('scan', `customer ${customer.openid} scans the QR code with WeChat…`);
+  const outcome = await customer.scan(shown.url);
+  if (outcome.news) {
+    say('reply', `WeChat chat shows: "${outcome.news.title}" — ${outcome.news.description}`);
+  } else {
+    say(
+      'reply',
+      `gateway answered "${outcome.replyType}"${outcome.text ? `: ${outcome.text}` : ''}; waiting for the customer-service message…`,
+    );
+    for (let i = 0; i < 30 && !outcome.news; i++) {
+      const msgs = await customer.messages();
+      const news = msgs.find((m) => m.msgtype === 'news')?.news?.articles[0];
+      if (news) outcome.news = { title: news.title, description: '', url: news.url };
+      else await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  if (!outcome.news?.url) throw new Error('the customer got no link to their photos');
+  say(
+    'oauth',
+    `customer taps the link: WeChat OAuth (sandbox) → ${system.urls.gateway}/oauth/callback → /me`,
+  );
+  const page = await customer.open(outcome.news.url);
+  const shows = page.html.includes(stored.photoId) || page.html.includes('<img');
+  say(
+    'gallery',
+    `photo page answered ${page.status}: ${shows ? 'the photo is there' : 'no photo visible!'} (${page.url})`,
+  );
+
+  console.log(`
+Open in a browser:
+  mirror screen     http://127.0.0.1:${screenPort}/
+  customer's page   ${outcome.news.url}
+                    (the sandbox consents as ${customer.openid}, then the gateway sets the cookie and shows /me)
+  WeChat sandbox    ${system.urls.sandbox}/_sandbox/calls
+Logs: ${logDir}.   Ctrl-C stops everything the demo started.`);
+}
+
+main().catch((e: unknown) => {
+  console.error(`demo failed: ${e instanceof Error ? e.message : String(e)}`);
+  process.kill(process.pid, 'SIGTERM');
+});
