@@ -3,3 +3,4 @@ export * from './nats-cleanup';
 export * from './nats-server';
 export * from './silent-logger';
 export * from './test-database';
+export * from './redis-server';
