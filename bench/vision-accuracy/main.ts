@@ -51,6 +51,9 @@ function report(name: string, score: Score): void {
     (o) => o.photo.person !== 'hand' && o.presentIdle !== (o.photo.person === 'full'),
   );
   if (absent.length) console.log('presence wrong (idle): ' + absent.map((o) => o.photo.file).join(', '));
+  const wrongSession = score.outcomes.filter((o) => o.presentSession !== (o.photo.person !== 'none'));
+  if (wrongSession.length)
+    console.log('presence wrong (session): ' + wrongSession.map((o) => o.photo.file).join(', '));
 }
 
 async function main(): Promise<void> {

@@ -37,7 +37,7 @@ function scores(s: HandShape): Record<StaticGesture, number> {
   const open = (x: number) => ramp(x, 0.35, 0.7);
   const closed = (x: number) => ramp(x, 0.55, 0.25);
   const upright = ramp(-s.up.y, 0.3, 0.7); // hand points up (wrist below knuckles)
-  const thumbUp = ramp(-s.thumbDirection.y, 0.55, 0.85);
+  const thumbUp = ramp(-s.thumbDirection.y, 0.35, 0.7); // up, tilted by up to ~45°
   const thumbVertical = Math.abs(s.thumbDirection.y);
   const indexUp = ramp(-s.indexDirection.y, 0.5, 0.8);
   // Extended fingers of an open hand run along its axis; fingers bent sideways at the knuckles hold something.
@@ -74,7 +74,7 @@ function scores(s: HandShape): Record<StaticGesture, number> {
       indexUp,
       ramp(-s.up.y, 0.6, 0.8),
       along(s.alignment.index),
-      ramp(s.indexLead, -0.1, 0.2),
+      ramp(s.indexLead, 0.1, 0.3), // the index tip stands clear of every other tip, the thumb's included
     ),
     // In a thumbs-up the knuckles stand one above the other and the hand's axis lies sideways; fingers
     // curled that way are foreshortened and can read as an extended index, so a sideways hand or a thumb
