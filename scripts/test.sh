@@ -40,7 +40,7 @@ run_jest() { # project, extra args...
 run_jest unit
 run_jest integration --maxWorkers=2
 if ls test/*.e2e-spec.ts >/dev/null 2>&1 || ls test/**/*.e2e-spec.ts >/dev/null 2>&1; then
-  [ -x /usr/bin/chromium ] || bash scripts/install-chromium.sh
+  bash scripts/install-chromium.sh
   run_jest e2e --runInBand
 fi
 

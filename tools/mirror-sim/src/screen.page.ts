@@ -21,7 +21,7 @@ export const SCREEN_HTML = `<!doctype html>
   #idle[hidden] { display: none; }
   ul#hints { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: 1fr 1fr; gap: 20px 60px; font-size: 34px; }
   #hints li span { display: inline-block; width: 64px; }
-  #gesture { position: fixed; top: 40%; left: 50%; transform: translate(-50%, -50%) scale(.8); opacity: 0;
+  #gesture { position: fixed; top: 19%; left: 50%; transform: translate(-50%, -50%) scale(.8); opacity: 0;
     background: rgba(40,160,90,.92); padding: 40px 80px; border-radius: 28px; font-size: 56px; transition: all .25s; }
   #gesture.show { opacity: 1; transform: translate(-50%, -50%) scale(1); }
   #photos { font-size: 30px; color: #9c9; min-height: 42px; }
