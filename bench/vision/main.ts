@@ -14,8 +14,8 @@ async function main(): Promise<void> {
   const part = process.env.BENCH_PART ?? 'all';
   const threads = Number(process.env.BENCH_WORKERS ?? availableParallelism());
   const cores = availableParallelism();
-  // A person swaying, as a live camera sees: every frame differs from the last.
-  const person = await Promise.all([100, 130, 160, 190, 160, 130].map((x) => personFrame('diner', x, 360)));
+  // A person swaying a little, as a live camera sees: every frame differs from the last.
+  const person = await Promise.all([130, 140, 150, 160, 150, 140].map((x) => personFrame('diner', x, 360)));
   const empty = [await emptyFrame()];
   console.log(`vision bench: ${cores} cores, 640x480 frames, ${seconds} s per figure`);
 
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   }
 
   if (part === 'all' || part === 'e2e') {
-    const loads = (process.env.BENCH_MIRRORS ?? '1,4,16').split(',').map(Number);
+    const loads = (process.env.BENCH_MIRRORS ?? '1,2,4,16').split(',').map(Number);
     const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
     const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
     const rows = await endToEnd(natsUrl, redisUrl, person, loads, seconds);

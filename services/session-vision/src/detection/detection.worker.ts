@@ -74,8 +74,19 @@ export default async function detect(task: DetectionTask): Promise<DetectionResu
   };
 }
 
-/** Loads the models before the first frame arrives. */
+/** Loads the models and runs each once (wasm kernels set themselves up on first use), before real frames. */
 export async function warmUp(): Promise<boolean> {
-  await getEngine();
+  const models = await getEngine();
+  const width = 320;
+  const height = 240;
+  const rgb = new Uint8Array(width * height * 3).fill(128);
+  const base = { rgb, width, height, landmarkPasses: 1 };
+  await models.analyze({ ...base, mode: 'presence', handHints: [], handDetector: 'never' });
+  await models.analyze({
+    ...base,
+    mode: 'session',
+    handHints: [{ cx: 160, cy: 120, size: 100, angle: 0 }],
+    handDetector: 'always',
+  });
   return true;
 }

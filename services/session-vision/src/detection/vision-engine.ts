@@ -186,7 +186,9 @@ export class VisionEngine {
       }
       const detect =
         request.handDetector === 'always' || (request.handDetector === 'if-none-found' && found.length === 0);
-      for (const detection of detect ? await this.detectHands(image) : []) {
+      // Stills (several passes) look at every box; a live frame at the two best, to bound its latency.
+      const detections = detect ? await this.detectHands(image) : [];
+      for (const [rank, detection] of detections.slice(0, request.landmarkPasses > 1 ? 3 : 2).entries()) {
         const same = found.findIndex((h) => intersectionOverUnion(h.box, detection.box) > 0.3);
         if (same >= 0) {
           found[same] = { ...found[same], ...detection.labelOnly };
@@ -194,7 +196,9 @@ export class VisionEngine {
         }
         // The detector says nothing about rotation: try upright, then, for a confident box, lying on either
         // side (a thumbs-up is usually held with the fingers sideways).
-        const angles = (detection.labelOnly.detectorScore ?? 0) >= 0.5 ? [0, Math.PI / 2, -Math.PI / 2] : [0];
+        const turn =
+          (detection.labelOnly.detectorScore ?? 0) >= 0.5 && (rank === 0 || request.landmarkPasses > 1);
+        const angles = turn ? [0, Math.PI / 2, -Math.PI / 2] : [0];
         for (const angle of angles) {
           const region = { ...regionAroundBox(detection.box, DETECTOR_REGION_SCALE), angle };
           const hand = await this.handInRegion(image, region, request.landmarkPasses);

@@ -18,6 +18,7 @@ import {
 } from './presence-state-machine';
 import type { SessionEventsPublisher } from './session-events.publisher';
 import type { VisionMetrics } from './vision.metrics';
+import { WorkerSlots } from './worker-slots';
 
 export interface VisionSettings {
   presence: PresenceSettings;
@@ -72,6 +73,7 @@ const TRACK_REGION_SCALE = 1.8;
  */
 export class VisionService {
   private readonly mirrors = new Map<string, MirrorRuntime>();
+  private readonly slots: WorkerSlots;
 
   constructor(
     private readonly pool: DetectionPool,
@@ -81,7 +83,9 @@ export class VisionService {
     private readonly metrics: VisionMetrics,
     private readonly settings: VisionSettings,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.slots = new WorkerSlots(pool.threads);
+  }
 
   /** Takes a frame; an older frame still waiting for this mirror is dropped (latest wins). */
   acceptFrame(mirrorId: string, frame: IncomingFrame): void {
@@ -143,6 +147,8 @@ export class VisionService {
     m.busy = true;
     try {
       while (m.pending || m.sweepRequested) {
+        // Wait for a worker before taking the frame: whatever arrives meanwhile replaces it.
+        const release = m.pending ? await this.slots.acquire() : () => undefined;
         const frame = m.pending;
         m.pending = null;
         const sweeping = !frame && m.sweepRequested;
@@ -161,6 +167,8 @@ export class VisionService {
           } else {
             this.logger.error({ err, mirrorId: m.mirrorId }, 'frame handling failed; the next frame retries');
           }
+        } finally {
+          release();
         }
       }
     } finally {
