@@ -23,7 +23,7 @@ export async function waitFor<T>(
   for (;;) {
     try {
       const value = await check();
-      if (value) return value as Exclude<T, undefined | null | false | 0 | ''>;
+      if (value) return value as T;
     } catch (e) {
       last = e;
     }
