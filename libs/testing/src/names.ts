@@ -13,8 +13,10 @@ export const testEnv = {
 };
 
 /** Polls until `check` returns a truthy value or the time runs out. */
+type Falsy = undefined | null | false | 0 | '';
+
 export async function waitFor<T>(
-  check: () => T | Promise<T>,
+  check: () => T | Falsy | Promise<T | Falsy>,
   timeoutMs = 10000,
   intervalMs = 50,
 ): Promise<T> {
