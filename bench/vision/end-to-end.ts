@@ -1,4 +1,6 @@
+import Redis from 'ioredis';
 import { connect, headers, type NatsConnection } from 'nats';
+import { deleteNamespaceStreams } from '@mirror/testing';
 import { Replica } from '@mirror/svc-session-vision/test/support/replica';
 
 export interface LoadFigures {
@@ -81,6 +83,11 @@ export async function endToEnd(
   } finally {
     await nc.close();
     await replica.stop();
+    await deleteNamespaceStreams(ns, natsUrl);
+    const redis = new Redis(redisUrl);
+    const keys = await redis.keys(`${ns}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
   }
   return out;
 }
