@@ -105,7 +105,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       S3_SECRET_KEY: infra.S3_SECRET_KEY,
       S3_BUCKET: infra.S3_BUCKET,
     },
-    'session-vision': {},
+    // one detection worker: in the demo and e2e all five services share the machine's two cores
+    'session-vision': { VISION_WORKERS: '1' },
     binding: { DATABASE_URL: infra.DATABASE_URL, ...wechatApi, ...publicWeb },
   };
   const sandbox = new ManagedProcess({
