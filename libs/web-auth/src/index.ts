@@ -1,0 +1,4 @@
+export * from './customer-cookie';
+export * from './errors';
+export { epochSeconds } from './hmac';
+export * from './oauth-state';
