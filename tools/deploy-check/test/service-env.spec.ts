@@ -1,0 +1,112 @@
+import { ConfigError, loadConfig } from '@mirror/config';
+import { loadCompose, resolvedEnvironment } from '../src/compose';
+import { resolveContainerEnv, type Container } from '../src/k8s-env';
+import { generatedConfigMaps, parseEnvFile } from '../src/kustomization';
+import { findObject, loadK8sObjects, type K8sObject } from '../src/manifests';
+import { readRepoFile, serviceNames } from '../src/repo';
+import { knownVariables, requiredVariables, serviceConfigShape } from '../src/service-config';
+
+// Each service's own config.ts decides what is required: a deployment passes when the environment it gives
+// the process is one that config accepts (present, and valid with the example values).
+const services = serviceNames();
+const objects = loadK8sObjects().map((d) => d.object);
+const byName = (kind: string) =>
+  new Map<string, K8sObject>(
+    [...objects, ...(kind === 'ConfigMap' ? generatedConfigMaps() : [])]
+      .filter((o) => o.kind === kind)
+      .map((o) => [o.metadata.name, o]),
+  );
+const configMaps = byName('ConfigMap');
+const secrets = byName('Secret');
+const compose = loadCompose();
+const exampleVars = parseEnvFile(readRepoFile('deploy/compose.env.example'));
+
+/** The workloads that run a service's code with its config: its Deployment, and binding's migration. */
+const k8sContainers = (service: string): [string, Container][] => {
+  const list: [string, Container][] = [
+    [`Deployment/${service}`, findObject(objects, 'Deployment', service).spec.template.spec.containers[0]],
+  ];
+  if (service === 'binding') {
+    list.push([
+      'Job/binding-migrate',
+      findObject(objects, 'Job', 'binding-migrate').spec.template.spec.containers[0],
+    ]);
+  }
+  return list;
+};
+const composeServices = (service: string) => [service, ...(service === 'binding' ? ['binding-migrate'] : [])];
+
+const expectAccepted = (service: string, where: string, env: Record<string, string>) => {
+  try {
+    loadConfig(service, serviceConfigShape(service), env);
+  } catch (e) {
+    if (e instanceof ConfigError)
+      throw new Error(`${where} does not give ${service} a valid environment:\n${e.message}`);
+    throw e;
+  }
+};
+
+describe('service environment in deployments', () => {
+  it.each(services)('%s declares its required variables in config.ts', (service) => {
+    const required = requiredVariables(serviceConfigShape(service));
+    expect(required).toContain('NATS_URL');
+  });
+
+  it('notices a missing required variable (the check can fail)', () => {
+    const [, container] = k8sContainers('binding')[0];
+    const { env } = resolveContainerEnv(container, configMaps, secrets);
+    delete env.DATABASE_URL;
+    expect(() => expectAccepted('binding', 'test', env)).toThrow(/DATABASE_URL/);
+  });
+
+  describe('Kubernetes', () => {
+    it.each(services)('gives %s every variable its config requires, with valid values', (service) => {
+      for (const [where, container] of k8sContainers(service)) {
+        const { env, problems } = resolveContainerEnv(container, configMaps, secrets);
+        expect([where, problems]).toEqual([where, []]);
+        for (const name of requiredVariables(serviceConfigShape(service))) {
+          expect([where, name, env[name]]).toEqual([where, name, expect.stringMatching(/\S/)]);
+        }
+        expectAccepted(service, where, env);
+      }
+    });
+
+    it.each(services)('sets no variable %s does not read (typos)', (service) => {
+      const known = knownVariables(service);
+      for (const [where, container] of k8sContainers(service)) {
+        const { env } = resolveContainerEnv(container, configMaps, secrets);
+        expect([where, Object.keys(env).filter((k) => !known.has(k))]).toEqual([where, []]);
+      }
+    });
+
+    it.each(services)('serves %s on the port its PORT variable names', (service) => {
+      const [, container] = k8sContainers(service)[0];
+      const { env } = resolveContainerEnv(container, configMaps, secrets);
+      const http = container.ports.find((p: { name: string }) => p.name === 'http');
+      expect(String(http.containerPort)).toBe(env.PORT ?? '3000');
+    });
+  });
+
+  describe('docker-compose', () => {
+    it.each(services)('gives %s every variable its config requires, with the example env file', (service) => {
+      for (const name of composeServices(service)) {
+        const definition = compose.services[name];
+        expect([name, definition]).toEqual([name, expect.anything()]);
+        expect([name, definition.env_file]).toEqual([name, undefined]);
+        const env = resolvedEnvironment(definition, exampleVars);
+        for (const variable of requiredVariables(serviceConfigShape(service))) {
+          expect([name, variable, env[variable]]).toEqual([name, variable, expect.stringMatching(/\S/)]);
+        }
+        expectAccepted(service, `docker-compose service ${name}`, env);
+      }
+    });
+
+    it.each(services)('sets no variable %s does not read (typos)', (service) => {
+      const known = knownVariables(service);
+      for (const name of composeServices(service)) {
+        const env = resolvedEnvironment(compose.services[name], exampleVars);
+        expect([name, Object.keys(env).filter((k) => !known.has(k))]).toEqual([name, []]);
+      }
+    });
+  });
+});
