@@ -9,6 +9,8 @@
 # sharp's libvips and human's models / the tfjs wasm binaries come inside their npm packages: nothing is
 # downloaded at build or run time beyond the npm registry.
 
+# Its npm 10 installs from package-lock.json as committed (the lock records only the platform packages of
+# optional native dependencies that the registry served when it was written; npm 11's `ci` refuses that).
 ARG NODE_IMAGE=node:20.19-bookworm-slim
 
 # --- manifests: only the package.json files, so `npm ci` is cached until a dependency changes -------------
