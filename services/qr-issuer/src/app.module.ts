@@ -1,7 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NatsModule } from '@mirror/nats';
+import { REDIS } from '@mirror/platform';
 import type { AppConfig } from './config';
 import { infrastructure } from './infrastructure';
+import { QrModule } from './qr/qr.module';
+import { WECHAT_API } from './wechat/wechat.providers';
+
+/** The service's dependencies (Redis, the WeChat API), visible to every feature module. */
+@Module({})
+class InfrastructureModule {}
 
 /** qr-issuer: the shared WeChat access_token and QR tickets for sessions and mirrors. */
 @Module({})
@@ -16,8 +23,14 @@ export class AppModule {
           name: 'qr-issuer',
           streams: ['SESSIONS', 'QR'],
         }),
+        {
+          module: InfrastructureModule,
+          global: true,
+          providers: infrastructure(config),
+          exports: [REDIS, WECHAT_API],
+        },
+        QrModule.register(config),
       ],
-      providers: [...infrastructure(config)],
     };
   }
 }

@@ -1,0 +1,29 @@
+import { ReplyCodes } from '@mirror/contracts';
+import { RefusalError } from '@mirror/nats';
+import {
+  TokenRefreshTimeoutError,
+  TokenStoreUnavailableError,
+  WeChatApiError,
+  WeChatArgumentError,
+  WeChatTransportError,
+} from '@mirror/wechat';
+
+/**
+ * What a `qr.issue` caller is told. A request WeChat would refuse → INVALID_REQUEST naming the field;
+ * WeChat, its quota or the shared token cache unavailable → UNAVAILABLE with the reason (these
+ * messages never carry the AppSecret or the token). Anything else stays an INTERNAL error.
+ */
+export function toRefusal(error: unknown): unknown {
+  if (error instanceof WeChatArgumentError) {
+    return new RefusalError(ReplyCodes.invalidRequest, error.message, error.field);
+  }
+  if (
+    error instanceof WeChatApiError ||
+    error instanceof WeChatTransportError ||
+    error instanceof TokenStoreUnavailableError ||
+    error instanceof TokenRefreshTimeoutError
+  ) {
+    return new RefusalError(ReplyCodes.unavailable, error.message);
+  }
+  return error;
+}

@@ -1,0 +1,40 @@
+import type { MetricsService } from '@mirror/platform';
+import type { Counter } from 'prom-client';
+
+export type IssueSource = 'session' | 'request';
+
+/** qr-issuer's own Prometheus metrics (the WeChat client's counters are in wechat/wechat.metrics.ts). */
+export class QrMetrics {
+  private readonly issued: Counter;
+  private readonly replayed: Counter;
+  private readonly refusals: Counter;
+  private readonly images: Counter;
+
+  constructor(metrics: MetricsService) {
+    this.issued = metrics.counter('qr_tickets_issued_total', 'QR tickets obtained from WeChat', [
+      'kind',
+      'source',
+    ]);
+    this.replayed = metrics.counter(
+      'qr_session_replays_total',
+      'session.started redeliveries answered with the stored ticket (no WeChat call)',
+    );
+    this.refusals = metrics.counter('qr_issue_refusals_total', 'qr.issue requests refused, by code', [
+      'code',
+    ]);
+    this.images = metrics.counter('qr_images_served_total', 'QR images served over HTTP', ['format']);
+  }
+
+  ticketIssued(kind: string, source: IssueSource): void {
+    this.issued.inc({ kind, source });
+  }
+  sessionReplayed(): void {
+    this.replayed.inc();
+  }
+  refused(code: string): void {
+    this.refusals.inc({ code });
+  }
+  imageServed(format: string): void {
+    this.images.inc({ format });
+  }
+}

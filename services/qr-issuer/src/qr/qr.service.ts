@@ -1,0 +1,175 @@
+import type { Logger } from 'pino';
+import {
+  sessionId as sessionIdSchema,
+  type QrIssueRequest,
+  type QrIssueResponse,
+  type SessionStarted,
+} from '@mirror/contracts';
+import { QrCodeLimitError, type QrCodeRequest, type QrCodeTicket } from '@mirror/wechat';
+import type { Clock } from './clock';
+import type { QrEventsPublisher } from './qr-events.publisher';
+import type { QrImageFormat, QrImageRenderer } from './qr-image.renderer';
+import type { QrMetrics } from './qr.metrics';
+import { MalformedQrPathError, SessionQrExpiredError, SessionQrNotFoundError } from './qr.errors';
+import type { SceneTokenGenerator } from './scene-token';
+import type { SessionQr, SessionQrRepository } from './session-qr.repository';
+import type { WeChatQrRepository } from './wechat-qr.repository';
+
+export interface QrSettings {
+  /** QR_EXPIRE_SECONDS: session codes, and `qr.issue` of a temporary kind that names no expiry. */
+  expireSeconds: number;
+}
+
+/** A session's code as offered to mirror screens (no scene, no ticket beyond the showqrcode URL). */
+export interface SessionQrView {
+  sessionId: string;
+  mirrorId: string;
+  url: string;
+  showUrl: string;
+  expiresAt: string;
+}
+
+// Kept a little past expiry so a late redelivery still finds the ticket it already announced.
+const KEEP_AFTER_EXPIRY_MS = 10 * 60 * 1000;
+
+/** The rules of QR codes: one per session, idempotently; any kind on request, within WeChat's limits. */
+export class QrService {
+  constructor(
+    private readonly wechat: WeChatQrRepository,
+    private readonly sessions: SessionQrRepository,
+    private readonly publisher: QrEventsPublisher,
+    private readonly scenes: SceneTokenGenerator,
+    private readonly renderer: QrImageRenderer,
+    private readonly clock: Clock,
+    private readonly metrics: QrMetrics,
+    private readonly settings: QrSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Issues the session's temporary string-scene code and announces it. A redelivery finds the stored
+   * code and announces the same ticket again without calling WeChat. Replicas racing on one session
+   * share the scene (stored first) and the ticket stored first wins, so only one is ever announced.
+   */
+  async issueForSession(event: SessionStarted): Promise<SessionQr> {
+    const existing = await this.sessions.find(event.sessionId);
+    if (existing) {
+      this.metrics.sessionReplayed();
+      await this.publisher.announce(existing);
+      return existing;
+    }
+    const ttlMs = this.settings.expireSeconds * 1000 + KEEP_AFTER_EXPIRY_MS;
+    const scene = await this.sessions.reserveScene(event.sessionId, this.scenes.next(), ttlMs);
+    const ticket = await this.wechat.create({
+      kind: 'QR_STR_SCENE',
+      sceneStr: scene,
+      expireSeconds: this.settings.expireSeconds,
+    });
+    this.metrics.ticketIssued('QR_STR_SCENE', 'session');
+    const stored = await this.sessions.saveIfAbsent(
+      {
+        sessionId: event.sessionId,
+        mirrorId: event.mirrorId,
+        scene,
+        ticket: ticket.ticket,
+        url: ticket.url,
+        expiresAt: ticket.expiresAt ?? this.clock.now() + this.settings.expireSeconds * 1000,
+      },
+      ttlMs,
+    );
+    if (stored.ticket !== ticket.ticket) {
+      this.logger.info(
+        { sessionId: event.sessionId },
+        'another replica issued this session first; using its ticket',
+      );
+    }
+    await this.publisher.announce(stored);
+    return stored;
+  }
+
+  /** `qr.issue`: any of the four kinds. Throws QrCodeLimitError (no WeChat call) for a request WeChat would refuse. */
+  async issue(request: QrIssueRequest): Promise<QrIssueResponse> {
+    const ticket = await this.wechat.create(this.toWeChatRequest(request));
+    this.metrics.ticketIssued(request.kind, 'request');
+    return this.toResponse(request, ticket);
+  }
+
+  /** The session's code for a mirror screen. */
+  async sessionQr(sessionId: string): Promise<SessionQrView> {
+    const qr = await this.liveSessionQr(sessionId);
+    return {
+      sessionId: qr.sessionId,
+      mirrorId: qr.mirrorId,
+      url: qr.url,
+      showUrl: this.wechat.showUrl(qr.ticket),
+      expiresAt: new Date(qr.expiresAt).toISOString(),
+    };
+  }
+
+  /** The session's QR image, rendered locally from its `url`. */
+  async sessionImage(
+    sessionId: string,
+    format: QrImageFormat,
+  ): Promise<{ image: Buffer; secondsLeft: number }> {
+    const qr = await this.liveSessionQr(sessionId);
+    const image = await this.renderer.render(qr.url, format);
+    this.metrics.imageServed(format);
+    return { image, secondsLeft: Math.floor((qr.expiresAt - this.clock.now()) / 1000) };
+  }
+
+  private async liveSessionQr(sessionId: string): Promise<SessionQr> {
+    if (!sessionIdSchema.safeParse(sessionId).success) throw new MalformedQrPathError(sessionId);
+    const qr = await this.sessions.find(sessionId);
+    if (!qr) throw new SessionQrNotFoundError(sessionId);
+    if (qr.expiresAt <= this.clock.now()) throw new SessionQrExpiredError(sessionId, new Date(qr.expiresAt));
+    return qr;
+  }
+
+  /** Maps the request onto WeChat's; a field of the other scene type is refused rather than ignored. */
+  private toWeChatRequest(r: QrIssueRequest): QrCodeRequest {
+    const expireSeconds = r.expireSeconds ?? this.settings.expireSeconds;
+    switch (r.kind) {
+      case 'QR_SCENE':
+        notFor(r.kind, 'sceneStr', r.sceneStr, 'sceneId');
+        return { kind: r.kind, sceneId: required(r.kind, 'sceneId', r.sceneId), expireSeconds };
+      case 'QR_STR_SCENE':
+        notFor(r.kind, 'sceneId', r.sceneId, 'sceneStr');
+        return { kind: r.kind, sceneStr: required(r.kind, 'sceneStr', r.sceneStr), expireSeconds };
+      case 'QR_LIMIT_SCENE':
+        notFor(r.kind, 'sceneStr', r.sceneStr, 'sceneId');
+        permanent(r);
+        return { kind: r.kind, sceneId: required(r.kind, 'sceneId', r.sceneId) };
+      case 'QR_LIMIT_STR_SCENE':
+        notFor(r.kind, 'sceneId', r.sceneId, 'sceneStr');
+        permanent(r);
+        return { kind: r.kind, sceneStr: required(r.kind, 'sceneStr', r.sceneStr) };
+    }
+  }
+
+  private toResponse(r: QrIssueRequest, t: QrCodeTicket): QrIssueResponse {
+    return {
+      kind: t.kind,
+      ticket: t.ticket,
+      url: t.url,
+      showUrl: t.showUrl,
+      ...(t.expiresAt !== null ? { expiresAt: new Date(t.expiresAt).toISOString() } : {}),
+      ...(r.sceneId !== undefined ? { sceneId: r.sceneId } : {}),
+      ...(r.sceneStr !== undefined ? { sceneStr: r.sceneStr } : {}),
+    };
+  }
+}
+
+function required<T>(kind: string, field: string, value: T | undefined): T {
+  if (value === undefined) throw new QrCodeLimitError(field, `is required for ${kind}`);
+  return value;
+}
+
+function notFor(kind: string, field: string, value: unknown, instead: string): void {
+  if (value !== undefined) throw new QrCodeLimitError(field, `does not apply to ${kind}; send ${instead}`);
+}
+
+function permanent(r: QrIssueRequest): void {
+  if (r.expireSeconds !== undefined) {
+    throw new QrCodeLimitError('expireSeconds', `does not apply to ${r.kind}: permanent codes never expire`);
+  }
+}

@@ -1,0 +1,16 @@
+import type { QrCodeRequest, QrCodeTicket, WeChatApi } from '@mirror/wechat';
+
+/** WeChat's qrcode API: limits checked before any call, the shared access_token, typed errors. */
+export class WeChatQrRepository {
+  constructor(private readonly api: WeChatApi) {}
+
+  /** POST /cgi-bin/qrcode/create; throws QrCodeLimitError without calling WeChat when a limit is broken. */
+  create(request: QrCodeRequest): Promise<QrCodeTicket> {
+    return this.api.qrCodes.create(request);
+  }
+
+  /** The showqrcode fallback URL, ticket URL-encoded. */
+  showUrl(ticket: string): string {
+    return this.api.qrCodes.showUrl(ticket);
+  }
+}
