@@ -1,0 +1,49 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Requests, type GalleryGetResponse } from '@mirror/contracts';
+import { NatsClient, RequestRefusedError } from '@mirror/nats';
+import { APP_CONFIG } from '@mirror/platform';
+import { customerFromCookieHeader } from '@mirror/web-auth';
+import type { AppConfig } from '../config';
+
+/** Thrown when nobody (or a forged cookie) asks for a gallery: the page says how to get in. */
+export class NotSignedInError extends Error {
+  constructor() {
+    super('no valid customer cookie');
+    this.name = 'NotSignedInError';
+  }
+}
+
+/** The customer's own photos, through binding; the cookie decides who the customer is. */
+@Injectable()
+export class MeService {
+  constructor(
+    private readonly nats: NatsClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  customer(cookieHeader: string | undefined): string {
+    const openid = customerFromCookieHeader(cookieHeader, this.config.COOKIE_SECRET);
+    if (!openid) throw new NotSignedInError();
+    return openid;
+  }
+
+  gallery(openid: string): Promise<GalleryGetResponse> {
+    return this.nats.request(Requests.galleryGet, { openid }, { timeoutMs: 3000 });
+  }
+
+  /** Deletes one of the customer's own photos; false when it is not theirs or already gone. */
+  async deletePhoto(openid: string, photoId: string): Promise<boolean> {
+    try {
+      const { deleted } = await this.nats.request(
+        Requests.bindingPhotoDelete,
+        { openid, photoId },
+        { timeoutMs: 5000 },
+      );
+      return deleted;
+    } catch (e) {
+      if (e instanceof RequestRefusedError && ['NOT_FOUND', 'FORBIDDEN', 'INVALID_REQUEST'].includes(e.code))
+        return false;
+      throw e;
+    }
+  }
+}
