@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NatsModule } from '@mirror/nats';
+import { CallbackModule } from './callback/callback.module';
 import type { AppConfig } from './config';
-import { infrastructure } from './infrastructure';
+import { InfrastructureModule } from './infrastructure';
+import { OAuthModule } from './oauth/oauth.module';
 
 /** wechat-gateway: the only HTTP edge WeChat and customers' browsers talk to. */
 @Module({})
@@ -16,8 +18,10 @@ export class AppModule {
           name: 'wechat-gateway',
           streams: ['WECHAT'],
         }),
+        InfrastructureModule.register(config),
+        CallbackModule,
+        OAuthModule,
       ],
-      providers: [...infrastructure(config)],
     };
   }
 }

@@ -16,8 +16,20 @@ export const configShape = {
   ...redisShape,
   ...wechatCallbackShape,
   ...publicWebShape,
+  /** How long binding may take to produce a passive reply, of WeChat's 5 s. */
   WECHAT_REPLY_BUDGET_MS: env.int(3000, 100, 4500),
+  /** Callbacks whose `timestamp` is further than this from our clock are refused. */
   WECHAT_TIMESTAMP_WINDOW_SECONDS: env.int(300, 10, 3600),
+  /** How long a callback's de-duplication key and reply are remembered (WeChat retries for ~15 s). */
+  WECHAT_DEDUP_TTL_SECONDS: env.int(300, 60, 86400),
+  /** Largest callback body accepted, bytes. */
+  WECHAT_MAX_BODY_BYTES: env.int(64 * 1024, 1024, 1024 * 1024),
+  /** Per-operation bound on the replay/de-duplication store: an outage must not eat WeChat's 5 s. */
+  WECHAT_GUARD_TIMEOUT_MS: env.int(500, 20, 3000),
+  /** How long binding may take to confirm an OAuth callback. */
+  OAUTH_CONFIRM_TIMEOUT_MS: env.int(5000, 100, 30000),
+  /** Lifetime of the customer cookie. */
+  COOKIE_TTL_SECONDS: env.int(30 * 86400, 60, 365 * 86400),
 };
 
 export type AppConfig = ReturnType<typeof loadAppConfig>;
@@ -26,4 +38,3 @@ export type AppConfig = ReturnType<typeof loadAppConfig>;
 export function loadAppConfig(source: NodeJS.ProcessEnv = process.env) {
   return loadConfig(SERVICE_NAME, configShape, source);
 }
-void env;

@@ -1,9 +1,4 @@
 import { runService } from '@mirror/platform';
-import { AppModule } from './app.module';
-import { SERVICE_NAME, loadAppConfig } from './config';
+import { gatewayService } from './service';
 
-runService({
-  name: SERVICE_NAME,
-  loadConfig: () => loadAppConfig(),
-  module: (config) => AppModule.register(config),
-});
+runService(gatewayService);

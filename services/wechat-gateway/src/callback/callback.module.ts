@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { BindingReplyClient } from './binding-reply.client';
+import { CallbackController } from './callback.controller';
+import { CallbackGuardRepository } from './callback-guard.repository';
+import { CallbackMetrics } from './callback.metrics';
+import { CallbackService } from './callback.service';
+import { WeChatEventsPublisher } from './wechat-events.publisher';
+
+/** `/wechat`: WeChat's callbacks in, `wechat.*` events and passive replies out. */
+@Module({
+  controllers: [CallbackController],
+  providers: [
+    CallbackService,
+    CallbackGuardRepository,
+    WeChatEventsPublisher,
+    BindingReplyClient,
+    CallbackMetrics,
+  ],
+})
+export class CallbackModule {}

@@ -1,0 +1,241 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, LOGGER } from '@mirror/platform';
+import {
+  callbackReplyBody,
+  openCallback,
+  SUCCESS_REPLY,
+  verifySignature,
+  WeChatCallbackError,
+  WeChatMessageCrypto,
+  type CallbackMessage,
+  type CallbackQuery,
+} from '@mirror/wechat';
+import type { Logger } from 'pino';
+import { Clock } from '../clock';
+import type { AppConfig } from '../config';
+import { BindingReplyClient } from './binding-reply.client';
+import { CallbackGuardRepository, type ClaimResult } from './callback-guard.repository';
+import { CallbackMetrics, type ReplySource } from './callback.metrics';
+import { planCallback, type CallbackPlan } from './callback-plan';
+import {
+  CallbackRejectedError,
+  GuardStoreUnavailableError,
+  ReplayedNonceError,
+  StaleTimestampError,
+} from './callback.errors';
+import { renderPassiveReply } from './passive-reply.renderer';
+import { WeChatEventsPublisher } from './wechat-events.publisher';
+
+/** The query of a GET verification. */
+export interface VerifyQuery extends CallbackQuery {
+  echostr?: string | null;
+}
+
+/** The answer to an accepted callback. */
+export interface CallbackAnswer {
+  body: string;
+  /** `duplicate`: a retry of a callback already handled, answered with the stored reply. */
+  outcome: 'accepted' | 'duplicate';
+}
+
+const ECHOSTR = /^[A-Za-z0-9._~-]{1,256}$/;
+const NONCE = /^[\x21-\x7e]{1,128}$/;
+const TIMESTAMP = /^\d{1,12}$/;
+/** WeChat gives up on a try after 5 s; a claim still "in flight" after that is from a stuck or dead try. */
+const WECHAT_TRY_MS = 5000;
+/** Answer (or give up publishing) by then, measured from the request's arrival. */
+const PUBLISH_DEADLINE_MS = 4500;
+/** How long a concurrent duplicate waits for the first delivery's reply before doing the work itself. */
+const DUPLICATE_WAIT_MS = 1000;
+
+/**
+ * The rules of the callback URL: authenticate (signature, msg_signature, AES, AppID), refuse stale or
+ * replayed requests, de-duplicate WeChat's retries, ask binding for a passive reply within the budget,
+ * publish the durable events, and only then answer.
+ */
+@Injectable()
+export class CallbackService {
+  private readonly crypto: WeChatMessageCrypto | null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CallbackGuardRepository) private readonly guard: CallbackGuardRepository,
+    @Inject(WeChatEventsPublisher) private readonly events: WeChatEventsPublisher,
+    @Inject(BindingReplyClient) private readonly binding: BindingReplyClient,
+    @Inject(CallbackMetrics) private readonly metrics: CallbackMetrics,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.crypto = config.WECHAT_ENCODING_AES_KEY
+      ? new WeChatMessageCrypto({
+          token: config.WECHAT_TOKEN,
+          encodingAesKey: config.WECHAT_ENCODING_AES_KEY,
+          appId: config.WECHAT_APP_ID,
+        })
+      : null;
+  }
+
+  /** GET /wechat: the echostr when the request is genuine, fresh and not a replay. */
+  async verifyUrl(query: VerifyQuery): Promise<string> {
+    if (!verifySignature(this.config.WECHAT_TOKEN, query)) {
+      throw new CallbackRejectedError('bad-signature', 'signature does not match; check WECHAT_TOKEN');
+    }
+    const { timestamp, nonce } = this.fresh(query);
+    if (!query.echostr || !ECHOSTR.test(query.echostr)) {
+      throw new CallbackRejectedError('bad-echostr', 'echostr is missing or not a token WeChat sends');
+    }
+    try {
+      if (!(await this.guard.rememberNonce(timestamp, nonce, this.nonceTtlMs())))
+        throw new ReplayedNonceError();
+    } catch (e) {
+      if (!(e instanceof GuardStoreUnavailableError)) throw e;
+      this.degraded('nonce', e);
+    }
+    return query.echostr;
+  }
+
+  /** POST /wechat: verifies, de-duplicates, publishes and answers. `receivedAt` starts the reply budget. */
+  async handle(query: CallbackQuery, body: Buffer, receivedAt: number): Promise<CallbackAnswer> {
+    let message: CallbackMessage;
+    try {
+      message = openCallback(body, query, {
+        token: this.config.WECHAT_TOKEN,
+        crypto: this.crypto,
+        maxBytes: this.config.WECHAT_MAX_BODY_BYTES,
+      }).message;
+    } catch (e) {
+      if (e instanceof WeChatCallbackError) throw CallbackRejectedError.from(e);
+      throw e;
+    }
+    const { timestamp, nonce } = this.fresh(query);
+    const plan = planCallback(message);
+
+    const claim = await this.claim(timestamp, nonce, plan.eventId);
+    if (claim.kind === 'replayed-nonce') throw new ReplayedNonceError();
+    if (claim.kind === 'answered') return this.duplicate(claim.body);
+    if (claim.kind === 'in-flight') {
+      const stored = await this.waitForReply(plan.eventId);
+      if (stored !== null) return this.duplicate(stored);
+      this.logger.warn(
+        { eventId: plan.eventId },
+        'first delivery of a callback is stuck; handling the retry',
+      );
+    }
+    return this.process(message, plan, receivedAt, claim.kind !== 'degraded');
+  }
+
+  private async process(
+    message: CallbackMessage,
+    plan: CallbackPlan,
+    receivedAt: number,
+    claimed: boolean,
+  ): Promise<CallbackAnswer> {
+    let replyXml: string | null = null;
+    let source: ReplySource = 'success';
+    if (plan.replyRequest) {
+      const budget = this.config.WECHAT_REPLY_BUDGET_MS - (this.clock.now() - receivedAt);
+      const outcome = await this.binding.ask(plan.replyRequest, budget);
+      if (outcome.kind === 'reply') {
+        replyXml = this.render(outcome.reply, message, plan.eventId);
+        source = replyXml ? 'passive' : 'none';
+      } else {
+        source = outcome.reason;
+        if (outcome.reason === 'error' || outcome.reason === 'refused') {
+          this.logger.warn({ err: outcome.error, eventId: plan.eventId }, 'binding gave no passive reply');
+        }
+      }
+    }
+    // No usable passive reply: binding pushes a customer-service message from the durable event instead.
+    const needsPush = plan.replyRequest !== null && replyXml === null;
+    try {
+      // Leave time to answer before WeChat gives up on this try; a late ack is retried and de-duplicated.
+      const publishTimeoutMs = Math.max(1000, PUBLISH_DEADLINE_MS - (this.clock.now() - receivedAt));
+      await this.events.publish(plan.events, needsPush, publishTimeoutMs);
+    } catch (e) {
+      if (claimed) await this.guard.release(plan.eventId).catch((r: unknown) => this.degraded('release', r));
+      throw e;
+    }
+    for (const event of plan.events) this.metrics.publishedEvent(event.contract.subject);
+    const body = replyXml ? callbackReplyBody(replyXml, this.crypto) : SUCCESS_REPLY;
+    await this.guard
+      .storeReply(plan.eventId, body, this.config.WECHAT_DEDUP_TTL_SECONDS)
+      .catch((e: unknown) => this.degraded('store-reply', e));
+    this.metrics.replied(source);
+    this.logger.debug(
+      { eventId: plan.eventId, kind: message.kind, reply: source, needsPush },
+      'wechat callback accepted',
+    );
+    return { body, outcome: 'accepted' };
+  }
+
+  private render(reply: Parameters<typeof renderPassiveReply>[0], message: CallbackMessage, eventId: string) {
+    try {
+      return renderPassiveReply(reply, message, this.clock.now());
+    } catch (err) {
+      this.logger.warn({ err, eventId }, 'binding reply cannot be rendered as WeChat XML; answering success');
+      return null;
+    }
+  }
+
+  /** The timestamp must be a number of seconds within the window of our clock. */
+  private fresh(query: CallbackQuery): { timestamp: string; nonce: string } {
+    const { timestamp, nonce } = query;
+    const window = this.config.WECHAT_TIMESTAMP_WINDOW_SECONDS;
+    if (typeof timestamp !== 'string' || !TIMESTAMP.test(timestamp)) {
+      throw new StaleTimestampError(timestamp ?? undefined, window);
+    }
+    if (Math.abs(this.clock.now() / 1000 - Number(timestamp)) > window) {
+      throw new StaleTimestampError(timestamp, window);
+    }
+    if (typeof nonce !== 'string' || !NONCE.test(nonce)) {
+      throw new CallbackRejectedError(
+        'bad-signature',
+        'nonce is missing or not printable ASCII of 1-128 characters',
+      );
+    }
+    return { timestamp, nonce };
+  }
+
+  private async claim(
+    timestamp: string,
+    nonce: string,
+    eventId: string,
+  ): Promise<ClaimResult | { kind: 'degraded' }> {
+    try {
+      return await this.guard.claim(timestamp, nonce, eventId, this.nonceTtlMs(), WECHAT_TRY_MS + 1000);
+    } catch (e) {
+      if (!(e instanceof GuardStoreUnavailableError)) throw e;
+      // Without Redis, JetStream's msgID still keeps a retry from becoming a second event.
+      this.degraded('claim', e);
+      return { kind: 'degraded' };
+    }
+  }
+
+  private async waitForReply(eventId: string): Promise<string | null> {
+    const deadline = this.clock.now() + Math.min(DUPLICATE_WAIT_MS, this.config.WECHAT_REPLY_BUDGET_MS);
+    while (this.clock.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const stored = await this.guard.storedReply(eventId).catch(() => null);
+      if (stored !== null) return stored;
+    }
+    return null;
+  }
+
+  private duplicate(body: string): CallbackAnswer {
+    this.metrics.replied('stored');
+    return { body, outcome: 'duplicate' };
+  }
+
+  /** A timestamp is accepted for `window` seconds either side, so its nonce is remembered for twice that. */
+  private nonceTtlMs(): number {
+    return 2 * this.config.WECHAT_TIMESTAMP_WINDOW_SECONDS * 1000;
+  }
+
+  private degraded(operation: string, error: unknown): void {
+    this.metrics.guardDegraded(operation);
+    this.logger.warn(
+      { operation, err: error instanceof Error ? error.message : String(error) },
+      'replay/de-duplication store unavailable; continuing on JetStream de-duplication',
+    );
+  }
+}
