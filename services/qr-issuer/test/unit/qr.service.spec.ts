@@ -1,0 +1,182 @@
+import pino from 'pino';
+import type { QrIssueRequest } from '@mirror/contracts';
+import { MetricsService } from '@mirror/platform';
+import { QrCodeLimitError, type QrCodeRequest, type QrCodeTicket } from '@mirror/wechat';
+import { Clock } from '../../src/qr/clock';
+import type { QrEventsPublisher } from '../../src/qr/qr-events.publisher';
+import { QrImageRenderer } from '../../src/qr/qr-image.renderer';
+import { MalformedQrPathError, SessionQrExpiredError, SessionQrNotFoundError } from '../../src/qr/qr.errors';
+import { QrMetrics } from '../../src/qr/qr.metrics';
+import { QrService } from '../../src/qr/qr.service';
+import { SceneTokenGenerator } from '../../src/qr/scene-token';
+import type { SessionQr, SessionQrRepository } from '../../src/qr/session-qr.repository';
+import type { WeChatQrRepository } from '../../src/qr/wechat-qr.repository';
+
+const SESSION = '01JBQ7Z6Y3G8V2N4K5M6P7R8S9';
+const EXPIRE_SECONDS = 3600;
+
+class FakeClock extends Clock {
+  constructor(public current = Date.UTC(2025, 5, 1)) {
+    super();
+  }
+  override now(): number {
+    return this.current;
+  }
+}
+
+/** Redis as a Map, with the same first-writer-wins semantics. */
+class InMemorySessionQrs {
+  readonly scenes = new Map<string, string>();
+  readonly codes = new Map<string, SessionQr>();
+  async find(sessionId: string) {
+    return this.codes.get(sessionId) ?? null;
+  }
+  async reserveScene(sessionId: string, candidate: string) {
+    if (!this.scenes.has(sessionId)) this.scenes.set(sessionId, candidate);
+    return this.scenes.get(sessionId)!;
+  }
+  async saveIfAbsent(record: SessionQr) {
+    if (!this.codes.has(record.sessionId)) this.codes.set(record.sessionId, record);
+    return this.codes.get(record.sessionId)!;
+  }
+}
+
+class FakeWeChat {
+  readonly calls: QrCodeRequest[] = [];
+  constructor(private readonly clock: FakeClock) {}
+  async create(request: QrCodeRequest): Promise<QrCodeTicket> {
+    this.calls.push(request);
+    const n = this.calls.length;
+    const expireSeconds = 'expireSeconds' in request ? request.expireSeconds : null;
+    return {
+      kind: request.kind,
+      ticket: `ticket+${n}/=`,
+      url: `http://weixin.qq.com/q/${n}`,
+      showUrl: this.showUrl(`ticket+${n}/=`),
+      expireSeconds,
+      expiresAt: expireSeconds === null ? null : this.clock.now() + expireSeconds * 1000,
+    };
+  }
+  showUrl(ticket: string) {
+    return `https://mp.example/cgi-bin/showqrcode?ticket=${encodeURIComponent(ticket)}`;
+  }
+}
+
+function setup() {
+  const clock = new FakeClock();
+  const wechat = new FakeWeChat(clock);
+  const sessions = new InMemorySessionQrs();
+  const announced: SessionQr[] = [];
+  const publisher = { announce: async (qr: SessionQr) => void announced.push(qr) };
+  const sut = new QrService(
+    wechat as unknown as WeChatQrRepository,
+    sessions as unknown as SessionQrRepository,
+    publisher as unknown as QrEventsPublisher,
+    new SceneTokenGenerator(),
+    new QrImageRenderer(),
+    clock,
+    new QrMetrics(new MetricsService()),
+    { expireSeconds: EXPIRE_SECONDS },
+    pino({ level: 'silent' }),
+  );
+  return { sut, clock, wechat, sessions, announced };
+}
+
+const started = (sessionId = SESSION) => ({
+  v: 1 as const,
+  sessionId,
+  mirrorId: 'fitting-1',
+  at: new Date().toISOString(),
+});
+
+describe(QrService.name, () => {
+  it('issues a temporary string-scene code with a fresh random scene and the configured expiry', async () => {
+    const { sut, wechat, announced, clock } = setup();
+    const qr = await sut.issueForSession(started());
+    expect(wechat.calls).toEqual([
+      { kind: 'QR_STR_SCENE', sceneStr: qr.scene, expireSeconds: EXPIRE_SECONDS },
+    ]);
+    expect(qr).toMatchObject({ sessionId: SESSION, mirrorId: 'fitting-1', ticket: 'ticket+1/=' });
+    expect(qr.expiresAt).toBe(clock.current + EXPIRE_SECONDS * 1000);
+    expect(announced).toEqual([qr]);
+  });
+
+  it('announces the stored ticket again on redelivery without calling WeChat', async () => {
+    const { sut, wechat, announced } = setup();
+    const first = await sut.issueForSession(started());
+    const again = await sut.issueForSession(started());
+    expect(again).toEqual(first);
+    expect(wechat.calls).toHaveLength(1);
+    expect(announced).toEqual([first, first]);
+  });
+
+  it('uses the scene another replica reserved first', async () => {
+    const { sut, wechat, sessions } = setup();
+    sessions.scenes.set(SESSION, 'reserved-by-the-other-replica');
+    const qr = await sut.issueForSession(started());
+    expect(qr.scene).toBe('reserved-by-the-other-replica');
+    expect(wechat.calls[0]).toMatchObject({ sceneStr: 'reserved-by-the-other-replica' });
+  });
+
+  it('announces the ticket stored first when another replica finished the same session in between', async () => {
+    const { sut, sessions, announced } = setup();
+    const theirs: SessionQr = {
+      sessionId: SESSION,
+      mirrorId: 'fitting-1',
+      scene: 's',
+      ticket: 'their-ticket',
+      url: 'http://weixin.qq.com/q/theirs',
+      expiresAt: 1,
+    };
+    const save = sessions.saveIfAbsent.bind(sessions);
+    sessions.saveIfAbsent = async (record) => {
+      sessions.codes.set(SESSION, theirs); // they won the SET NX
+      return save(record);
+    };
+    expect(await sut.issueForSession(started())).toBe(theirs);
+    expect(announced).toEqual([theirs]);
+  });
+
+  it('sends QR_EXPIRE_SECONDS when a temporary request names no expiry', async () => {
+    const { sut, wechat } = setup();
+    const reply = await sut.issue({ v: 1, kind: 'QR_SCENE', sceneId: 42 });
+    expect(wechat.calls).toEqual([{ kind: 'QR_SCENE', sceneId: 42, expireSeconds: EXPIRE_SECONDS }]);
+    expect(reply).toMatchObject({ kind: 'QR_SCENE', sceneId: 42, ticket: 'ticket+1/=' });
+    expect(reply.showUrl).toContain(encodeURIComponent('ticket+1/='));
+  });
+
+  it('leaves the expiry out of permanent codes', async () => {
+    const { sut, wechat } = setup();
+    const reply = await sut.issue({ v: 1, kind: 'QR_LIMIT_STR_SCENE', sceneStr: 'mirror-1' });
+    expect(wechat.calls).toEqual([{ kind: 'QR_LIMIT_STR_SCENE', sceneStr: 'mirror-1' }]);
+    expect(reply.expiresAt).toBeUndefined();
+  });
+
+  it.each<[QrIssueRequest, string]>([
+    [{ v: 1, kind: 'QR_SCENE', sceneStr: 'a' }, 'sceneStr'],
+    [{ v: 1, kind: 'QR_LIMIT_SCENE', sceneId: 1, sceneStr: 'a' }, 'sceneStr'],
+    [{ v: 1, kind: 'QR_STR_SCENE', sceneId: 1 }, 'sceneId'],
+    [{ v: 1, kind: 'QR_LIMIT_STR_SCENE' }, 'sceneStr'],
+    [{ v: 1, kind: 'QR_LIMIT_SCENE' }, 'sceneId'],
+    [{ v: 1, kind: 'QR_LIMIT_STR_SCENE', sceneStr: 'a', expireSeconds: 60 }, 'expireSeconds'],
+  ])('refuses %j naming %s, without calling WeChat', async (request, field) => {
+    const { sut, wechat } = setup();
+    await expect(sut.issue(request)).rejects.toMatchObject({ constructor: QrCodeLimitError, field });
+    expect(wechat.calls).toEqual([]);
+  });
+
+  it('renders the image of a live session code and refuses expired, unknown and malformed ones', async () => {
+    const { sut, clock } = setup();
+    await sut.issueForSession(started());
+    const { image, secondsLeft } = await sut.sessionImage(SESSION, 'svg');
+    expect(image.toString()).toContain('<svg');
+    expect(secondsLeft).toBe(EXPIRE_SECONDS);
+
+    await expect(sut.sessionImage('01JBQ7Z6Y3G8V2N4K5M6P7R8SA', 'png')).rejects.toBeInstanceOf(
+      SessionQrNotFoundError,
+    );
+    await expect(sut.sessionImage('../../etc/passwd', 'png')).rejects.toBeInstanceOf(MalformedQrPathError);
+    clock.current += EXPIRE_SECONDS * 1000;
+    await expect(sut.sessionImage(SESSION, 'png')).rejects.toBeInstanceOf(SessionQrExpiredError);
+  });
+});
