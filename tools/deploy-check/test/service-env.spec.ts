@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '@mirror/config';
+import { ConfigError, databaseShape, env, loadConfig } from '@mirror/config';
 import { loadCompose, resolvedEnvironment } from '../src/compose';
 import { resolveContainerEnv, type Container } from '../src/k8s-env';
 import { generatedConfigMaps, parseEnvFile } from '../src/kustomization';
@@ -21,24 +21,22 @@ const secrets = byName('Secret');
 const compose = loadCompose();
 const exampleVars = parseEnvFile(readRepoFile('deploy/compose.env.example'));
 
-/** The workloads that run a service's code with its config: its Deployment, and binding's migration. */
-const k8sContainers = (service: string): [string, Container][] => {
-  const list: [string, Container][] = [
-    [`Deployment/${service}`, findObject(objects, 'Deployment', service).spec.template.spec.containers[0]],
-  ];
-  if (service === 'binding') {
-    list.push([
-      'Job/binding-migrate',
-      findObject(objects, 'Job', 'binding-migrate').spec.template.spec.containers[0],
-    ]);
-  }
-  return list;
-};
-const composeServices = (service: string) => [service, ...(service === 'binding' ? ['binding-migrate'] : [])];
+/** The workload that runs a service with its config.ts: its Deployment. */
+const k8sContainers = (service: string): [string, Container][] => [
+  [`Deployment/${service}`, findObject(objects, 'Deployment', service).spec.template.spec.containers[0]],
+];
+const composeServices = (service: string) => [service];
+/** What services/binding/src/migrate.ts validates: the database settings and the log level, nothing else. */
+const MIGRATION_SHAPE = { ...databaseShape, LOG_LEVEL: env.logLevel() };
 
-const expectAccepted = (service: string, where: string, env: Record<string, string>) => {
+const expectAccepted = (
+  service: string,
+  where: string,
+  environment: Record<string, string>,
+  shape = serviceConfigShape(service),
+) => {
   try {
-    loadConfig(service, serviceConfigShape(service), env);
+    loadConfig(service, shape, environment);
   } catch (e) {
     if (e instanceof ConfigError)
       throw new Error(`${where} does not give ${service} a valid environment:\n${e.message}`);
@@ -57,6 +55,20 @@ describe('service environment in deployments', () => {
     const { env } = resolveContainerEnv(container, configMaps, secrets);
     delete env.DATABASE_URL;
     expect(() => expectAccepted('binding', 'test', env)).toThrow(/DATABASE_URL/);
+  });
+
+  it('gives the binding migration its database and nothing secret beyond it, in k8s and compose', () => {
+    const job = findObject(objects, 'Job', 'binding-migrate').spec.template.spec.containers[0];
+    const k8s = resolveContainerEnv(job, configMaps, secrets);
+    expect(k8s.problems).toEqual([]);
+    const composed = resolvedEnvironment(compose.services['binding-migrate'], exampleVars);
+    for (const [where, environment] of [
+      ['Job/binding-migrate', k8s.env],
+      ['docker-compose service binding-migrate', composed],
+    ] as const) {
+      expectAccepted('binding-migrate', where, environment, MIGRATION_SHAPE);
+      expect([where, Object.keys(environment).sort()]).toEqual([where, Object.keys(MIGRATION_SHAPE).sort()]);
+    }
   });
 
   describe('Kubernetes', () => {
