@@ -27,3 +27,24 @@ export const ReplyCodes = {
   unavailable: 'UNAVAILABLE',
   internal: 'INTERNAL',
 } as const;
+
+/**
+ * Refusal codes of `binding.oauth.confirm` beyond ReplyCodes, so the gateway can tell the customer what
+ * to do: open the link again (code), scan again (state), or nothing (someone else's photos).
+ */
+export const OAuthConfirmCodes = {
+  /** The openid that consented is not the one whose scan claimed the session. */
+  forbidden: 'FORBIDDEN',
+  /** The state's scene is unknown or nobody claimed it. */
+  notFound: 'NOT_FOUND',
+  /** WeChat 40163: the code was already exchanged. */
+  codeReused: 'OAUTH_CODE_REUSED',
+  /** WeChat 40029: the code is unknown or expired. */
+  codeInvalid: 'OAUTH_CODE_INVALID',
+  /** The state is malformed or its signature does not match. */
+  stateForged: 'STATE_FORGED',
+  /** The state is genuine but expired. */
+  stateExpired: 'STATE_EXPIRED',
+  /** WeChat did not answer; try again. */
+  unavailable: 'UNAVAILABLE',
+} as const;
