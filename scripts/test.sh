@@ -7,11 +7,9 @@ mkdir -p artifacts
 step() { printf '\n=== %s\n' "$*"; }
 
 step "dependencies (npm ci when package-lock.json changed)"
-lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
-if [ ! -f node_modules/.lock-sum ] || [ "$(cat node_modules/.lock-sum)" != "$lock_sum" ]; then
-  npm ci --no-audit --no-fund
-  echo "$lock_sum" >node_modules/.lock-sum
-fi
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+ensure_deps
 
 step "infrastructure"
 bash scripts/infra.sh

@@ -1,0 +1,17 @@
+# Shared by scripts/test.sh and scripts/demo.sh.
+
+# Installs exactly what package-lock.json says, once per lock change.
+# npm 11 refuses a lock that lacks optional platform builds the registry does not serve (here:
+# @swc/core for macOS/Windows); npm 10 installs the same lock, so it is the fallback.
+ensure_deps() {
+  local sum
+  sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [ -f node_modules/.lock-sum ] && [ "$(cat node_modules/.lock-sum)" = "$sum" ]; then
+    return 0
+  fi
+  if ! npm ci --no-audit --no-fund; then
+    echo "[deps] npm $(npm --version) refused the lock file; installing it with npm 10"
+    npx -y npm@10 ci --no-audit --no-fund
+  fi
+  echo "$sum" >node_modules/.lock-sum
+}
