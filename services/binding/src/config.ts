@@ -18,7 +18,22 @@ export const configShape = {
   ...databaseShape,
   ...wechatApiShape,
   ...publicWebShape,
+  /** Connections in the Postgres pool of one replica. */
+  DATABASE_POOL_SIZE: env.int(10, 1, 100),
+  /** Apply pending migrations at start-up (under an advisory lock); off when a Job runs them first. */
+  DATABASE_MIGRATE_ON_START: env.bool(true),
+  /** Photos of sessions nobody confirmed are deleted this long after they were taken. */
   PHOTO_RETENTION_UNCLAIMED_HOURS: env.int(72, 1, 24 * 365),
+  /** How often a replica tries to run the retention sweep (one replica at a time runs it). */
+  RETENTION_INTERVAL_SECONDS: env.int(900, 5, 86400),
+  /** Lifetime of the signed photo URLs binding asks photo-store for (gallery, news picture). */
+  PHOTO_URL_TTL_SECONDS: env.int(600, 30, 900),
+  /** How long the scan reply waits for photo-store's thumbnail URL before replying without a picture. */
+  PHOTO_URL_TIMEOUT_MS: env.int(800, 50, 10000),
+  /** How long the gallery and deletions wait for photo-store. */
+  PHOTO_STORE_TIMEOUT_MS: env.int(3000, 100, 30000),
+  /** Lifetime of the signed OAuth `state` in the links binding sends. */
+  OAUTH_STATE_TTL_SECONDS: env.int(1800, 60, 7 * 86400),
 };
 
 export type AppConfig = ReturnType<typeof loadAppConfig>;
@@ -27,4 +42,3 @@ export type AppConfig = ReturnType<typeof loadAppConfig>;
 export function loadAppConfig(source: NodeJS.ProcessEnv = process.env) {
   return loadConfig(SERVICE_NAME, configShape, source);
 }
-void env;

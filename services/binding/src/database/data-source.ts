@@ -1,0 +1,52 @@
+import { DataSource } from 'typeorm';
+import { BindingEntity } from './entities/binding.entity';
+import { MirrorEntity } from './entities/mirror.entity';
+import { PhotoRejectionEntity } from './entities/photo-rejection.entity';
+import { PhotoEntity } from './entities/photo.entity';
+import { ProductScanEntity } from './entities/product-scan.entity';
+import { PushRecordEntity } from './entities/push-record.entity';
+import { ScanEntity } from './entities/scan.entity';
+import { SessionSceneEntity } from './entities/session-scene.entity';
+import { SessionEntity } from './entities/session.entity';
+import { WeChatUserEntity } from './entities/wechat-user.entity';
+import { InitialSchema1795468301502 } from './migrations/1795468301502-initial-schema';
+
+export const ENTITIES = [
+  MirrorEntity,
+  SessionEntity,
+  SessionSceneEntity,
+  PhotoEntity,
+  PhotoRejectionEntity,
+  WeChatUserEntity,
+  ScanEntity,
+  BindingEntity,
+  PushRecordEntity,
+  ProductScanEntity,
+];
+
+/** Every migration, oldest first. Listed, not globbed, so the same list works from src/ and dist/. */
+export const MIGRATIONS = [InitialSchema1795468301502];
+
+export const MIGRATIONS_TABLE = 'schema_migrations';
+
+export interface DataSourceOptions {
+  url: string;
+  poolSize?: number;
+  /** Shown in pg_stat_activity. */
+  applicationName?: string;
+}
+
+/** binding's TypeORM data source (not yet initialised). The schema comes from migrations only. */
+export function createDataSource(options: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: MIGRATIONS_TABLE,
+    migrationsRun: false,
+    synchronize: false,
+    applicationName: options.applicationName ?? 'binding',
+    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 3000 },
+  });
+}

@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import type { PassiveReply } from '@mirror/contracts';
+import { APP_CONFIG, LOGGER } from '@mirror/platform';
+import type { AppConfig } from '../config';
+import type { ScanResult } from '../claims/claim.service';
+import { ClaimRepository } from '../claims/claim.repository';
+import { OAuthLinks } from '../oauth/oauth-links';
+import { PhotoRepository } from '../photos/photo.repository';
+import { PhotoStoreClient } from '../shared/photo-store.client';
+import { Messages, asksForPhotos } from './messages';
+
+/**
+ * What binding says to a customer after a scan or a text: the same content whether it travels as the
+ * gateway's passive reply or as a customer-service message pushed later.
+ */
+@Injectable()
+export class ReplyComposer {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly photos: PhotoRepository,
+    private readonly claims: ClaimRepository,
+    private readonly photoStore: PhotoStoreClient,
+    private readonly links: OAuthLinks,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async forScan(scan: ScanResult): Promise<PassiveReply> {
+    switch (scan.outcome) {
+      case 'claimed':
+      case 'own':
+        return this.photosNews(scan.sessionId!, scan.scene);
+      case 'other':
+        return { type: 'text', content: Messages.claimedByOther };
+      case 'expired':
+        return { type: 'text', content: Messages.expired };
+      default:
+        return { type: 'text', content: Messages.unknown };
+    }
+  }
+
+  /** "照片" → the gallery link (through the session last bound to this customer); other texts → nothing. */
+  async forText(openid: string, content: string): Promise<PassiveReply> {
+    if (!asksForPhotos(content)) return { type: 'none' };
+    const latest = await this.claims.latestBinding(this.dataSource.manager, openid);
+    if (!latest) return { type: 'text', content: Messages.noPhotos };
+    return { type: 'text', content: Messages.galleryLink(this.links.forScene(latest.scene)) };
+  }
+
+  private async photosNews(sessionId: string, scene: string): Promise<PassiveReply> {
+    const summary = await this.photos.sessionSummary(this.dataSource.manager, sessionId);
+    const picUrl = summary.newestPhotoId ? await this.thumbnail(summary.newestPhotoId) : undefined;
+    return {
+      type: 'news',
+      articles: [
+        {
+          title: Messages.newsTitle,
+          description: Messages.newsDescription(summary.count),
+          ...(picUrl ? { picUrl } : {}),
+          url: this.links.forScene(scene),
+        },
+      ],
+    };
+  }
+
+  /** The reply is due within the gateway's budget: without photo-store's answer in time, no picture. */
+  private async thumbnail(photoId: string): Promise<string | undefined> {
+    try {
+      return await this.photoStore.url(photoId, 'thumb', this.config.PHOTO_URL_TIMEOUT_MS);
+    } catch (e) {
+      this.logger.warn({ err: e, photoId }, 'no thumbnail URL in time; replying without a picture');
+      return undefined;
+    }
+  }
+}

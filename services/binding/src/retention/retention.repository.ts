@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { LockClass, queryRow, queryRows } from '../shared/sql';
+
+/** Postgres I/O of the retention sweep. */
+@Injectable()
+export class RetentionRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Runs `work` only if no other replica is sweeping (session-level advisory lock on a connection of its
+   * own, so a replica that dies mid-sweep releases it); returns null when another replica holds it.
+   */
+  async whileLocked<T>(work: () => Promise<T>): Promise<T | null> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1, 0) AS locked', [
+        LockClass.retention,
+      ])) as { locked: boolean }[];
+      if (!locked) return null;
+      try {
+        return await work();
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1, 0)', [LockClass.retention]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Hides the photos taken before `cutoff` whose session nobody confirmed; returns their ids. */
+  async markExpired(em: EntityManager, cutoff: Date, at: Date): Promise<string[]> {
+    const rows = await queryRows<{ id: string }>(
+      em,
+      `UPDATE photos p SET status = 'deleting', deleted_reason = 'retention', delete_requested_at = $2
+        WHERE p.status = 'stored' AND p.taken_at < $1
+          AND NOT EXISTS (SELECT 1 FROM bindings b WHERE b.session_id = p.session_id AND b.status = 'confirmed')
+        RETURNING p.id`,
+      [cutoff, at],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Photos whose deletion photo-store has not confirmed: the retention ones, and customer deletions
+   * older than `staleBefore` (a younger one may still be under way in a request handler).
+   */
+  async pendingDeletions(em: EntityManager, staleBefore: Date, limit: number): Promise<string[]> {
+    const rows = await queryRows<{ id: string }>(
+      em,
+      `SELECT id FROM photos WHERE status = 'deleting' AND (deleted_reason = 'retention' OR delete_requested_at < $1)
+        ORDER BY delete_requested_at LIMIT $2`,
+      [staleBefore, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Sessions whose photos are all gone by now keep their row, marked as purged. */
+  async markSessionsPurged(em: EntityManager, at: Date): Promise<number> {
+    const row = await queryRow<{ n: number }>(
+      em,
+      `WITH purged AS (
+         UPDATE sessions s SET photos_purged_at = $1
+          WHERE s.photos_purged_at IS NULL
+            AND EXISTS (SELECT 1 FROM photos p WHERE p.session_id = s.id AND p.deleted_reason = 'retention')
+            AND NOT EXISTS (SELECT 1 FROM photos p WHERE p.session_id = s.id AND p.status <> 'deleted')
+          RETURNING 1)
+       SELECT count(*)::int AS n FROM purged`,
+      [at],
+    );
+    return row?.n ?? 0;
+  }
+}

@@ -1,0 +1,76 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, LOGGER, MetricsService } from '@mirror/platform';
+import type { AppConfig } from '../config';
+import { PhotoRepository } from '../photos/photo.repository';
+import { Clock } from '../shared/clock';
+import { PhotoStoreClient } from '../shared/photo-store.client';
+import { RetentionRepository } from './retention.repository';
+
+export interface SweepReport {
+  /** Photos newly found past retention. */
+  expired: number;
+  /** Photos photo-store confirmed deleted in this sweep (expired ones and unfinished customer deletions). */
+  deleted: number;
+  /** Deletions photo-store did not confirm; the next sweep retries them. */
+  failed: number;
+  sessionsPurged: number;
+}
+
+/** Photos handled per sweep, so one sweep never holds the lock for long. */
+const SWEEP_BATCH = 500;
+/** A customer deletion younger than this may still be finishing in its request handler. */
+const CUSTOMER_DELETION_GRACE_MS = 60_000;
+
+/**
+ * Retention: photos of sessions nobody confirmed are deleted PHOTO_RETENTION_UNCLAIMED_HOURS after they
+ * were taken; the sessions stay for statistics. One replica sweeps at a time.
+ */
+@Injectable()
+export class RetentionService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly retention: RetentionRepository,
+    private readonly photos: PhotoRepository,
+    private readonly photoStore: PhotoStoreClient,
+    private readonly clock: Clock,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** One sweep; null when another replica is sweeping right now. */
+  async sweep(): Promise<SweepReport | null> {
+    return this.retention.whileLocked(async () => {
+      const em = this.dataSource.manager;
+      const now = this.clock.now();
+      const cutoff = new Date(now.getTime() - this.config.PHOTO_RETENTION_UNCLAIMED_HOURS * 3600_000);
+      const expired = await this.retention.markExpired(em, cutoff, now);
+      const due = await this.retention.pendingDeletions(
+        em,
+        new Date(now.getTime() - CUSTOMER_DELETION_GRACE_MS),
+        SWEEP_BATCH,
+      );
+      let deleted = 0;
+      let failed = 0;
+      for (const photoId of due) {
+        try {
+          await this.photoStore.delete(photoId);
+          await this.photos.markDeleted(em, photoId, 'retention', this.clock.now());
+          deleted++;
+        } catch (e) {
+          failed++;
+          this.logger.warn({ err: e, photoId }, 'photo deletion not confirmed; next sweep retries');
+        }
+      }
+      const sessionsPurged = await this.retention.markSessionsPurged(em, this.clock.now());
+      this.metrics
+        .counter('binding_retention_photos_deleted_total', 'Photos deleted by the sweep')
+        .inc(deleted);
+      const report = { expired: expired.length, deleted, failed, sessionsPurged };
+      if (expired.length || deleted || failed) this.logger.info(report, 'retention sweep done');
+      return report;
+    });
+  }
+}
