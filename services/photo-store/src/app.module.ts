@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NatsModule } from '@mirror/nats';
 import type { AppConfig } from './config';
-import { infrastructure } from './infrastructure';
+import { PhotosModule } from './photos/photos.module';
 
 /** photo-store: photo bytes in object storage, display and thumbnail variants, signed URLs. */
 @Module({})
@@ -16,8 +16,8 @@ export class AppModule {
           name: 'photo-store',
           streams: ['PHOTOS_IN', 'PHOTOS'],
         }),
+        PhotosModule.register(config),
       ],
-      providers: [...infrastructure(config)],
     };
   }
 }
