@@ -99,7 +99,12 @@ describe('CallbackController events', () => {
       ExtInfo: 'shelf-7',
     });
     expect(events.map((e) => e.subject)).toEqual([Events.productScanned.subject]);
-    expect(events[0].data).toMatchObject({ event, keyStandard: 'ean13', keyStr: '6901234567892', extInfo: 'shelf-7' });
+    expect(events[0].data).toMatchObject({
+      event,
+      keyStandard: 'ean13',
+      keyStr: '6901234567892',
+      extInfo: 'shelf-7',
+    });
   });
 
   it('turns a follow through a product code into wechat.product.scanned and wechat.user.subscribed', async () => {
@@ -108,7 +113,10 @@ describe('CallbackController events', () => {
       Event: 'subscribe',
       EventKey: 'qrscene_shop1|ean13|6901234567892|promo',
     });
-    expect(events.map((e) => e.subject)).toEqual([Events.productScanned.subject, Events.userSubscribed.subject]);
+    expect(events.map((e) => e.subject)).toEqual([
+      Events.productScanned.subject,
+      Events.userSubscribed.subject,
+    ]);
     expect(events[0].data).toMatchObject({
       event: 'subscribe',
       keyStandard: 'ean13',
@@ -118,7 +126,11 @@ describe('CallbackController events', () => {
   });
 
   it('turns a text message into wechat.message.received with its content', async () => {
-    const { events } = await deliver({ MsgType: 'text', Content: '我的照片 ]]> <b>', MsgId: '23456789012345678' });
+    const { events } = await deliver({
+      MsgType: 'text',
+      Content: '我的照片 ]]> <b>',
+      MsgId: '23456789012345678',
+    });
     expect(events.map((e) => e.subject)).toEqual([Events.messageReceived.subject]);
     expect(events[0].msgID).toBe('wx-msg-23456789012345678');
     expect(events[0].data).toMatchObject({
@@ -152,7 +164,10 @@ describe('CallbackController events', () => {
       data: expect.objectContaining({ msgType: 'event', event: 'CLICK' }),
     });
     const future = await deliver({ MsgType: 'hologram', Payload: 'x' });
-    expect(future.events[0].data).toMatchObject({ msgType: 'hologram', fields: expect.objectContaining({ Payload: 'x' }) });
+    expect(future.events[0].data).toMatchObject({
+      msgType: 'hologram',
+      fields: expect.objectContaining({ Payload: 'x' }),
+    });
     const nested = await deliver({
       MsgType: 'event',
       Event: 'scancode_waitmsg',
@@ -181,7 +196,12 @@ describe('CallbackController modes', () => {
   it('accepts compatible-mode callbacks and reads the encrypted copy', async () => {
     const sut = await GatewayHarness.start();
     try {
-      const xml = sut.signer.xml({ FromUserName: OPENID, MsgType: 'event', Event: 'SCAN', EventKey: 'compat1' });
+      const xml = sut.signer.xml({
+        FromUserName: OPENID,
+        MsgType: 'event',
+        Event: 'SCAN',
+        EventKey: 'compat1',
+      });
       expect((await sut.post(xml, { mode: 'compat' })).status).toBe(200);
       expect((await sut.events())[0].data).toMatchObject({ scene: 'compat1' });
     } finally {
