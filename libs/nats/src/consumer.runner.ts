@@ -151,7 +151,9 @@ export class ConsumerRunner<T> {
     this.waiters.splice(0).forEach((w) => w());
     await this.messages?.close().catch(() => undefined);
     await Promise.allSettled([...this.inFlight]);
-    await Promise.race([this.loop, sleep(2000)]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.loop, new Promise((r) => (timer = setTimeout(r, 2000)))]);
+    clearTimeout(timer);
   }
 }
 
