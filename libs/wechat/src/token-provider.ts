@@ -41,6 +41,8 @@ export interface AccessTokenProviderOptions {
   pollIntervalMs?: number;
   /** Bound on every Redis command. Default 1000 ms. */
   redisTimeoutMs?: number;
+  /** How long a token read from Redis is reused without asking Redis again, ms (0: ask every time). */
+  memoryTrustMs?: number;
   /** How long a failed refresh is reported to everyone instead of calling WeChat again. Default 1 s. */
   failureHoldMs?: number;
   /** The same for 45009 on the token endpoint. Default 60 s. */
@@ -69,8 +71,10 @@ export class AccessTokenProvider {
   private readonly logger?: TokenLogger;
   private readonly flights = new Map<string, Promise<string>>();
   private backgroundRefresh: Promise<void> | null = null;
-  /** The last token seen in Redis, used only while Redis is unreachable. */
+  /** The last token seen in Redis: trusted for `memoryTrustMs`, and while Redis is unreachable. */
   private lastKnown: CachedToken | null = null;
+  private lastReadAt = 0;
+  private readonly memoryTrustMs: number;
 
   constructor(options: AccessTokenProviderOptions) {
     this.client = options.client;
@@ -86,6 +90,7 @@ export class AccessTokenProvider {
     this.failureHoldMs = options.failureHoldMs ?? 1_000;
     this.quotaHoldMs = options.quotaHoldMs ?? 60_000;
     this.logger = options.logger;
+    this.memoryTrustMs = options.memoryTrustMs ?? 1_000;
     this.store = new RedisTokenStore(
       options.redis,
       options.keyPrefix ?? '',
@@ -97,6 +102,13 @@ export class AccessTokenProvider {
 
   /** A valid access_token (from Redis, or fetched by exactly one process when there is none). */
   async getAccessToken(): Promise<string> {
+    // A token read from Redis a moment ago is still the shared one (a rotation in between is caught by
+    // withAccessToken's invalidate-if-current path), so busy processes skip most Redis round trips.
+    const remembered = this.lastKnown;
+    if (remembered && this.clock.now() - this.lastReadAt < this.memoryTrustMs && this.usable(remembered)) {
+      if (this.clock.now() >= remembered.refreshAfter) this.refreshInBackground(remembered.token);
+      return remembered.token;
+    }
     let cached: CachedToken | null;
     try {
       cached = await this.store.get();
@@ -109,6 +121,7 @@ export class AccessTokenProvider {
     }
     if (cached && this.usable(cached)) {
       this.lastKnown = cached;
+      this.lastReadAt = this.clock.now();
       if (this.clock.now() >= cached.refreshAfter) this.refreshInBackground(cached.token);
       return cached.token;
     }
