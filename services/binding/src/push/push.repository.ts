@@ -34,8 +34,8 @@ export class PushRepository {
   ): Promise<void> {
     await em.query(
       `INSERT INTO push_records (event_id, openid, kind, status, reason, created_at, finished_at)
-       VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $4 = 'sending' THEN NULL ELSE $6::timestamptz END)`,
-      [r.eventId, r.openid, r.kind, r.status, r.reason, r.at],
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [r.eventId, r.openid, r.kind, r.status, r.reason, r.at, r.status === 'sending' ? null : r.at],
     );
   }
 
