@@ -135,6 +135,24 @@ describe('binding: session → photos → scan → reply → OAuth → gallery',
     });
   });
 
+  it('lists the confirmed sessions newest first', async () => {
+    const later = h.newSession(MIRROR);
+    await h.publish(Events.sessionStarted, later.started);
+    await h.publish(Events.qrIssued, later.qr);
+    await h.publish(Events.photoStored, h.photo(MIRROR, later.sessionId));
+    await waitFor(
+      async () => (await h.rows('SELECT 1 FROM photos WHERE session_id = $1', [later.sessionId])).length,
+    );
+    const link = replyOf(await h.sandbox.scan({ openid: ALICE, ticket: later.ticket })).url!;
+    const before = await h.bus.request(Requests.galleryGet, { openid: ALICE });
+    expect(before.sessions.map((x) => x.sessionId)).not.toContain(later.sessionId); // claimed, not confirmed yet
+    await h.bus.request(Requests.oauthConfirm, await consent(link, ALICE));
+    const gallery = await h.bus.request(Requests.galleryGet, { openid: ALICE });
+    expect(gallery.sessions).toHaveLength(2);
+    expect(gallery.sessions[0].sessionId).toBe(later.sessionId);
+    expect(gallery.sessions[0].startedAt > gallery.sessions[1].startedAt).toBe(true);
+  });
+
   it('says nothing to other texts and tells a customer without photos how to get some', async () => {
     expect(replyOf(await h.sandbox.text({ openid: ALICE, content: '你好' })).type).toBe('success');
     const bob = 'oBob00000000000000000001';

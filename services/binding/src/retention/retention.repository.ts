@@ -44,14 +44,15 @@ export class RetentionRepository {
 
   /**
    * Photos whose deletion photo-store has not confirmed: the retention ones, and customer deletions
-   * older than `staleBefore` (a younger one may still be under way in a request handler).
+   * older than `staleBefore` (a younger one may still be under way in a request handler). `skip`
+   * passes over the ones that already failed in this sweep.
    */
-  async pendingDeletions(em: EntityManager, staleBefore: Date, limit: number): Promise<string[]> {
+  async pendingDeletions(em: EntityManager, staleBefore: Date, limit: number, skip = 0): Promise<string[]> {
     const rows = await queryRows<{ id: string }>(
       em,
       `SELECT id FROM photos WHERE status = 'deleting' AND (deleted_reason = 'retention' OR delete_requested_at < $1)
-        ORDER BY delete_requested_at LIMIT $2`,
-      [staleBefore, limit],
+        ORDER BY delete_requested_at, id LIMIT $2 OFFSET $3`,
+      [staleBefore, limit, skip],
     );
     return rows.map((r) => r.id);
   }

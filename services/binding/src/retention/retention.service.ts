@@ -18,8 +18,10 @@ export interface SweepReport {
   sessionsPurged: number;
 }
 
-/** Photos handled per sweep, so one sweep never holds the lock for long. */
-const SWEEP_BATCH = 500;
+/** Photos asked for per batch. */
+const SWEEP_BATCH = 200;
+/** A sweep stops starting batches after this long, so one replica never holds the lock for long. */
+const SWEEP_BUDGET_MS = 5 * 60_000;
 /** A customer deletion younger than this may still be finishing in its request handler. */
 const CUSTOMER_DELETION_GRACE_MS = 60_000;
 
@@ -47,22 +49,30 @@ export class RetentionService {
       const now = this.clock.now();
       const cutoff = new Date(now.getTime() - this.config.PHOTO_RETENTION_UNCLAIMED_HOURS * 3600_000);
       const expired = await this.retention.markExpired(em, cutoff, now);
-      const due = await this.retention.pendingDeletions(
-        em,
-        new Date(now.getTime() - CUSTOMER_DELETION_GRACE_MS),
-        SWEEP_BATCH,
-      );
       let deleted = 0;
       let failed = 0;
-      for (const photoId of due) {
-        try {
-          await this.photoStore.delete(photoId);
-          await this.photos.markDeleted(em, photoId, 'retention', this.clock.now());
-          deleted++;
-        } catch (e) {
-          failed++;
-          this.logger.warn({ err: e, photoId }, 'photo deletion not confirmed; next sweep retries');
+      const deadline = Date.now() + SWEEP_BUDGET_MS;
+      // batches until nothing is left, photo-store stops confirming, or the sweep has run long enough
+      while (Date.now() < deadline) {
+        const due = await this.retention.pendingDeletions(
+          em,
+          new Date(now.getTime() - CUSTOMER_DELETION_GRACE_MS),
+          SWEEP_BATCH,
+          failed,
+        );
+        if (due.length === 0) break;
+        const before = deleted;
+        for (const photoId of due) {
+          try {
+            await this.photoStore.delete(photoId);
+            await this.photos.markDeleted(em, photoId, 'retention', this.clock.now());
+            deleted++;
+          } catch (e) {
+            failed++;
+            this.logger.warn({ err: e, photoId }, 'photo deletion not confirmed; next sweep retries');
+          }
         }
+        if (deleted === before) break;
       }
       const sessionsPurged = await this.retention.markSessionsPurged(em, this.clock.now());
       this.metrics
