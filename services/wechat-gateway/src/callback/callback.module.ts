@@ -8,8 +8,9 @@ import { WeChatEventsPublisher } from './wechat-events.publisher';
 
 /** `/wechat`: WeChat's callbacks in, `wechat.*` events and passive replies out. */
 @Module({
-  controllers: [CallbackController],
   providers: [
+    CallbackController,
+
     CallbackService,
     CallbackGuardRepository,
     WeChatEventsPublisher,
