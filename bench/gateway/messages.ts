@@ -1,0 +1,65 @@
+import {
+  buildXml,
+  computeMsgSignature,
+  computeSignature,
+  createNonce,
+  WeChatMessageCrypto,
+} from '@mirror/wechat';
+
+/** One callback as sent on the wire: the path with its signed query, and the body. */
+export interface SignedRequest {
+  path: string;
+  body: string;
+}
+
+export interface Credentials {
+  token: string;
+  appId: string;
+  encodingAesKey: string;
+  accountId: string;
+}
+
+/**
+ * `count` distinct QR-scan callbacks (each its own scene, timestamp and nonce, so neither the replay guard
+ * nor de-duplication can short-cut them), signed, and encrypted in safe mode, exactly as WeChat sends them.
+ */
+export function signedScans(
+  count: number,
+  mode: 'plain' | 'safe',
+  creds: Credentials,
+  tag: string,
+): SignedRequest[] {
+  const crypto = new WeChatMessageCrypto({
+    token: creds.token,
+    encodingAesKey: creds.encodingAesKey,
+    appId: creds.appId,
+  });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const out: SignedRequest[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const xml = buildXml({
+      ToUserName: creds.accountId,
+      FromUserName: `oBench${String(i % 5000).padStart(8, '0')}`,
+      CreateTime: Number(timestamp),
+      MsgType: 'event',
+      Event: 'SCAN',
+      EventKey: `${tag}-${i}`,
+      Ticket: 'gQH47joAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xLzAyVGxBV0pFLUVkQ2oxMDAwMHcwM28AAgS+/=',
+    });
+    const nonce = createNonce(12);
+    const signature = computeSignature(creds.token, timestamp, nonce);
+    if (mode === 'plain') {
+      out[i] = { path: `/wechat?signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`, body: xml };
+      continue;
+    }
+    const encrypt = crypto.encrypt(xml);
+    const msgSignature = computeMsgSignature(creds.token, timestamp, nonce, encrypt);
+    out[i] = {
+      path:
+        `/wechat?signature=${signature}&timestamp=${timestamp}&nonce=${nonce}` +
+        `&encrypt_type=aes&msg_signature=${msgSignature}`,
+      body: buildXml({ ToUserName: creds.accountId, Encrypt: encrypt }),
+    };
+  }
+  return out;
+}
