@@ -3,7 +3,7 @@
  * node:http server (the ceiling), all in one run, on the same signed QR-scan callbacks.
  *
  * Run (NATS with JetStream and Redis up; `source .infra/env` after `bash scripts/infra.sh`):
- *   node -r ./bench/gateway/swc-register.js bench/gateway/run.ts
+ *   node -r ./scripts/register-ts.js bench/gateway/run.ts
  * Env: BENCH_SECONDS (per measurement, default 4), BENCH_CONNECTIONS (default 32), BENCH_RATE (fixed-rate
  * latency run, default 1000 req/s), BENCH_MESSAGES (distinct callbacks per mode, default 60000),
  * NATS_URL, REDIS_URL.
@@ -43,7 +43,7 @@ interface Target {
 async function start(kind: string, env: Record<string, string>): Promise<Target> {
   const child = spawn(
     process.execPath,
-    ['-r', resolve(__dirname, 'swc-register.js'), resolve(__dirname, 'targets.ts'), kind],
+    ['-r', resolve(__dirname, '../../scripts/register-ts.js'), resolve(__dirname, 'targets.ts'), kind],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const port = await new Promise<number>((done, fail) => {
