@@ -118,10 +118,11 @@ export class CallbackGuardRepository {
       return await Promise.race([
         work(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new GuardStoreUnavailableError(operation, `no answer within ${this.timeoutMs} ms`)),
-            this.timeoutMs,
-          );
+          const late = () =>
+            reject(new GuardStoreUnavailableError(operation, `no answer within ${this.timeoutMs} ms`));
+          // After a stalled event loop the timer fires before the reply already waiting in the socket is
+          // read: give I/O one turn (setImmediate runs after the poll phase) before calling it late.
+          timer = setTimeout(() => setImmediate(late), this.timeoutMs);
         }),
       ]);
     } catch (e) {
