@@ -74,7 +74,8 @@ export class PhotoBucketRepository implements OnModuleInit, OnApplicationShutdow
 
   /** Removes the objects; absent ones count as removed (deleting twice is fine). */
   async remove(keys: string[]): Promise<void> {
-    await Promise.all(keys.map((key) => this.s3.removeObject(this.settings.bucket, key)));
+    // one at a time: a photo has three, and the local stand-in fails concurrent deletes in one folder
+    for (const key of keys) await this.s3.removeObject(this.settings.bucket, key);
   }
 
   /** A GET URL for the public endpoint, signed (SigV4) at `now`, valid `ttlSeconds`. No network call. */

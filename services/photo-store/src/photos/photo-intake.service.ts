@@ -52,7 +52,7 @@ export class PhotoIntakeService {
     } catch (e) {
       if (!(e instanceof PhotoRejectedError)) throw e;
       await this.events.rejected(
-        { v: 1, ...reportedIds(photo), reason: e.message.slice(0, 500), at: this.clock.now().toISOString() },
+        { v: 1, ...reportedIds(photo), reason: e.message, at: this.clock.now().toISOString() },
         photo.streamSequence,
       );
       this.logger.warn({ ...reportedIds(photo), reason: e.message }, 'photo rejected');

@@ -32,7 +32,9 @@ export class PhotoRenderer {
       return { display, thumb };
     } catch (e) {
       // the header was fine (inspected first), so a failure here is in the pixel data: truncated or corrupt
-      throw new PhotoRejectedError('corrupt', `the image data cannot be decoded (${errorText(e)})`);
+      // both variants fail alike; libvips may repeat its message on several lines: keep the first
+      const cause = errorText(e).split('\n')[0];
+      throw new PhotoRejectedError('corrupt', `the image data cannot be decoded (${cause})`);
     }
   }
 

@@ -18,7 +18,8 @@ export class PhotoRejectedError extends Error {
     readonly code: RejectionCode,
     detail: string,
   ) {
-    super(`${code}: ${detail}`);
+    // one line: the reason travels in photo.rejected and in the dead letter's headers (no CR/LF there)
+    super(`${code}: ${detail.replace(/\s+/g, ' ').trim()}`.slice(0, 500));
     this.name = 'PhotoRejectedError';
   }
 }
