@@ -101,6 +101,8 @@ export class NatsClient {
       reconnectJitter: 200,
       pingInterval: 5000,
       maxPingOut: 2,
+      // async stack traces cost ~8 % of a request's time and add nothing to our error messages
+      noAsyncTraces: true,
     });
     const jsm = await nc.jetstreamManager();
     return new NatsClient(nc, jsm, options.logger, options.namespace ?? '');

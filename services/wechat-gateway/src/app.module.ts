@@ -3,6 +3,7 @@ import { NatsModule } from '@mirror/nats';
 import { CallbackModule } from './callback/callback.module';
 import type { AppConfig } from './config';
 import { InfrastructureModule } from './infrastructure';
+import { MeModule } from './me/me.module';
 import { OAuthModule } from './oauth/oauth.module';
 
 /** wechat-gateway: the only HTTP edge WeChat and customers' browsers talk to. */
@@ -21,6 +22,7 @@ export class AppModule {
         InfrastructureModule.register(config),
         CallbackModule,
         OAuthModule,
+        MeModule,
       ],
     };
   }
