@@ -306,6 +306,13 @@ describe('photo-store', () => {
       expect((await fetch(forged)).status).toBe(200);
     });
 
+    it('serves an object to an unsigned GET: the bucket is not private here (MinIO keeps it private)', async () => {
+      const photoId = ulid();
+      await bus.publishPhoto('standin-1', await photo({ seed: 602 }), { photoId });
+      const stored = await waitFor(() => bus.published.stored.find((p) => p.photoId === photoId), 30_000);
+      expect((await fetch(`${s3.url}/${bucket}/${stored.keys.original}`)).status).toBe(200);
+    });
+
     it('refuses an expired presigned URL', async () => {
       const photoId = ulid();
       await bus.publishPhoto('standin-1', await photo({ seed: 601 }), { photoId });
