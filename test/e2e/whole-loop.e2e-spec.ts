@@ -5,6 +5,7 @@ import { NatsClient } from '@mirror/nats';
 import { LocalNatsServer, LocalRedisServer, testLogger, uniqueName, waitFor } from '@mirror/testing';
 import { Client as Minio } from 'minio';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import sharp from 'sharp';
 import { ulid } from 'ulid';
@@ -93,11 +94,16 @@ describe('the whole loop', () => {
         '5',
         '--auto-photo',
         '2',
-        '--screen-port',
-        '-1',
+        '--screen-port=-1',
       ],
-      { env: { ...process.env, NATS_URL: nats.url, NATS_NAMESPACE: namespace }, stdio: 'ignore' },
+      {
+        env: { ...process.env, NATS_URL: nats.url, NATS_NAMESPACE: namespace },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
+    const simLog = createWriteStream(resolve(ARTIFACTS, 'e2e-logs', 'mirror-sim.log'));
+    mirror.stdout!.pipe(simLog);
+    mirror.stderr!.pipe(simLog);
     const shown = await qr;
     const photo = await waitFor(() => stored.find((p) => p.mirrorId === MIRROR), 60000);
     expect(photo.sessionId).toBe(shown.sessionId);

@@ -57,7 +57,7 @@ export const STREAMS: Record<StreamName, StreamSpec> = {
   DLQ: {
     name: 'DLQ',
     subjects: ['dlq.>'],
-    maxMsgSize: 11 * 1024 * 1024,
+    maxMsgSize: 12 * 1024 * 1024,
     maxAgeSeconds: 14 * DAY,
     duplicateWindowSeconds: 120,
   },

@@ -126,8 +126,10 @@ export class ConsumerRunner<T> {
     for (const [k, v] of msg.headers ?? []) {
       if (k !== 'Nats-Msg-Id') headers[k] = v.join(',');
     }
+    // header values must be one line
+    const oneLine = reason.replace(/[\r\n]+/g, ' ').slice(0, 1000);
     Object.assign(headers, {
-      'dlq-reason': reason.slice(0, 1000),
+      'dlq-reason': oneLine,
       'dlq-subject': this.client.ns.strip(msg.subject),
       'dlq-stream-seq': String(msg.info.streamSequence),
       'dlq-deliveries': String(msg.info.redeliveryCount),
@@ -138,7 +140,9 @@ export class ConsumerRunner<T> {
         headers,
       });
       this.logger.error({ subject: msg.subject, reason, durable }, 'message dead-lettered');
-      msg.term(reason.slice(0, 200));
+      // servers before 2.10 ignore a TERM that carries a reason, and would redeliver the message
+      if (this.client.serverAtLeast(2, 10)) msg.term(oneLine.slice(0, 200));
+      else msg.term();
     } catch (e) {
       this.logger.error({ err: e, subject: msg.subject }, 'dead-letter publish failed; redelivering');
       msg.nak(5000);

@@ -120,6 +120,12 @@ export class NatsClient {
     }
   }
 
+  /** Whether the connected server is at least `major.minor` (features differ across 2.9 / 2.10). */
+  serverAtLeast(major: number, minor: number): boolean {
+    const [ma, mi] = (this.nc.info?.version ?? '0.0.0').split('.').map(Number);
+    return ma > major || (ma === major && mi >= minor);
+  }
+
   health(): HealthIndicator {
     return {
       name: 'nats',
