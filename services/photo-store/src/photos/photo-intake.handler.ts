@@ -1,6 +1,6 @@
 import { Inject, Injectable, type Type } from '@nestjs/common';
 import { MirrorSubjects } from '@mirror/contracts';
-import { NatsClient, OnJetStream, PoisonMessageError, type EventContext } from '@mirror/nats';
+import { OnJetStream, PoisonMessageError, type EventContext } from '@mirror/nats';
 import { Clock } from './clock';
 import { PhotoIntakeService } from './photo-intake.service';
 import { PhotoMetrics } from './photo.metrics';
@@ -22,7 +22,6 @@ export function photoIntakeHandler(
       @Inject(PhotoIntakeService) private readonly intake: PhotoIntakeService,
       @Inject(PhotoMetrics) private readonly metrics: PhotoMetrics,
       @Inject(Clock) private readonly clock: Clock,
-      @Inject(NatsClient) private readonly nats: NatsClient,
     ) {}
 
     // Transient faults (object storage or NATS away) retry for about three hours before dead-lettering.
@@ -55,9 +54,6 @@ export function photoIntakeHandler(
         }
         if (result.outcome === 'rejected') {
           this.metrics.rejected(result.error.code);
-          // nats-server before 2.10 ignores `+TERM <reason>` (what the consumer runner sends) and would
-          // redeliver the photo after every ack wait; a plain term first makes the runner's term a no-op there.
-          if (!termTakesReason(this.nats.nc.info?.version)) ctx.msg.term();
           throw new PoisonMessageError(result.error.message);
         }
       } catch (e) {
@@ -69,10 +65,4 @@ export function photoIntakeHandler(
     }
   }
   return PhotoIntakeHandler;
-}
-
-/** Whether the server understands a reason after `+TERM` (nats-server 2.10 and later). */
-export function termTakesReason(version: string | undefined): boolean {
-  const [major, minor] = (version ?? '').split('.').map(Number);
-  return major > 2 || (major === 2 && minor >= 10);
 }
