@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A local S3-compatible server (s3rver) for development and tests, reached through the same
-// `minio` client code path as MinIO in production. It does not enforce what MinIO does: presigned-URL
-// expiry, bucket policies, object locking, or real durability — see README.md ("Object storage").
+// `minio` client code path as MinIO in production. It does not enforce what MinIO does: request and
+// presigned-URL signatures (any signature, even none, is accepted; expiry is checked), bucket policies,
+// object locking, or real durability. See services/photo-store/README.md.
 const S3rver = require('s3rver');
 const fs = require('node:fs');
 
