@@ -39,7 +39,8 @@ run_jest unit
 run_jest integration --maxWorkers=2
 if ls test/*.e2e-spec.ts >/dev/null 2>&1 || ls test/**/*.e2e-spec.ts >/dev/null 2>&1; then
   bash scripts/install-chromium.sh
-  run_jest e2e --runInBand
+  # --forceExit: child processes of the system under test can outlive their pipes by a moment
+  run_jest e2e --runInBand --forceExit
 fi
 
 node -e '

@@ -9,13 +9,13 @@
  */
 import { resolve } from 'node:path';
 import { Events, MirrorSubjects, Requests, decode, type QrIssued } from '@mirror/contracts';
-import { SimulatedCustomer, startSystem } from '@mirror/demo';
+import { CallbackSigner, SimulatedCustomer, startSystem } from '@mirror/demo';
 import { NatsClient } from '@mirror/nats';
 import { uniqueName, waitFor } from '@mirror/testing';
 import pino from 'pino';
 import sharp from 'sharp';
 import { ulid } from 'ulid';
-import { CallbackSigner } from './callbacks';
+
 import { atRate, fmt, percentile } from './stats';
 
 const RATE = Number(process.env.BENCH_SCAN_RATE ?? 200);

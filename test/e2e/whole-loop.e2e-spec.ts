@@ -1,15 +1,22 @@
 import { Client as Pg } from 'pg';
 import { Events, MirrorSubjects, decode, mirrorDisplay, type PhotoStored } from '@mirror/contracts';
-import { SimulatedCustomer, startSystem, type RunningSystem } from '@mirror/demo';
+import { CallbackSigner, SimulatedCustomer, startSystem, type RunningSystem } from '@mirror/demo';
 import { NatsClient } from '@mirror/nats';
-import { LocalNatsServer, LocalRedisServer, testLogger, uniqueName, waitFor } from '@mirror/testing';
+import {
+  LocalNatsServer,
+  LocalRedisServer,
+  createTestDatabase,
+  testLogger,
+  uniqueName,
+  waitFor,
+} from '@mirror/testing';
 import { Client as Minio } from 'minio';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import sharp from 'sharp';
 import { ulid } from 'ulid';
-import { ARTIFACTS } from './browser';
+import { ARTIFACTS, artifact, launchBrowser } from './browser';
 
 const ROOT = resolve(__dirname, '..', '..');
 const MIRROR = 'e2e-mirror-1';
@@ -29,13 +36,16 @@ describe('the whole loop', () => {
   let s3: Minio;
   const stored: PhotoStored[] = [];
 
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+
   beforeAll(async () => {
+    database = await createTestDatabase();
     nats = await LocalNatsServer.start();
     redis = await LocalRedisServer.start();
     const infra = {
       NATS_URL: nats.url,
       REDIS_URL: redis.url,
-      DATABASE_URL: process.env.E2E_DATABASE_URL ?? process.env.DATABASE_URL!,
+      DATABASE_URL: database.url,
       S3_ENDPOINT: process.env.S3_ENDPOINT!,
       S3_ACCESS_KEY: process.env.S3_ACCESS_KEY!,
       S3_SECRET_KEY: process.env.S3_SECRET_KEY!,
@@ -46,7 +56,11 @@ describe('the whole loop', () => {
       basePort: Number(process.env.E2E_BASE_PORT ?? 3300),
       namespace,
       logDir: resolve(ARTIFACTS, 'e2e-logs'),
-      extraEnv: { 'session-vision': { SESSION_ABSENCE_MS: '4000', SESSION_FRAMES_STOPPED_MS: '6000' } },
+      extraEnv: {
+        'session-vision': { SESSION_ABSENCE_MS: '4000', SESSION_FRAMES_STOPPED_MS: '6000' },
+        // photos in hand when photo-store is killed come back after this
+        'photo-store': { PHOTO_ACK_WAIT_MS: '5000' },
+      },
     });
     bus = await NatsClient.connect({
       servers: nats.url,
@@ -75,6 +89,7 @@ describe('the whole loop', () => {
     await db?.end();
     await redis?.stop();
     await nats?.dispose();
+    await database?.drop();
   });
 
   it('takes a visit from the first frame to the photo in the customer gallery', async () => {
@@ -136,6 +151,77 @@ describe('the whole loop', () => {
     const anonymous = await fetch(`${system.urls.gateway}/me`);
     expect(anonymous.status).toBe(401);
     expect(await anonymous.text()).not.toContain(photo.photoId);
+
+    // the same page in a phone's browser: the photo, its big view, and delete with confirmation
+    const browser = await launchBrowser();
+    try {
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+      const [name, value] = customer.cookie!.split(';')[0].split('=');
+      await context.addCookies([{ name, value, url: system.urls.gateway }]);
+      const tab = await context.newPage();
+      await tab.goto(`${system.urls.gateway}/me`);
+      const tile = tab.locator(`figure[data-photo="${photo.photoId}"]`);
+      await tile.locator('img').waitFor();
+      expect(await tab.locator('h1').textContent()).toBe('我的试衣照片');
+      expect(
+        await tile
+          .locator('img')
+          .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+      ).toBeGreaterThan(0);
+      await tab.screenshot({ path: artifact('customer-photos.png') });
+      await tile.click();
+      await tab.locator('#viewer[open]').waitFor();
+      tab.once('dialog', (d) => void d.accept());
+      await tab.locator('#viewer-delete').click();
+      await tile.waitFor({ state: 'detached' });
+      await tab.reload();
+      expect(await tab.locator('figure[data-photo]').count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
+    const after = await customer.open(`${system.urls.gateway}/me`);
+    expect(after.html).not.toContain(photo.photoId);
+  });
+
+  it("answers WeChat's three tries of one callback with one event and the same reply", async () => {
+    const sessionId = ulid();
+    await bus.publish(
+      Events.sessionStarted,
+      { sessionId, mirrorId: 'e2e-mirror-5', at: new Date().toISOString() },
+      { msgID: sessionId },
+    );
+    const issued = await waitFor(async () => {
+      const m = await bus.jsm.streams.getMessage(bus.ns.stream('QR'), {
+        last_by_subj: bus.ns.subject('qr.issued'),
+      });
+      const e = decode(Events.qrIssued, m.data);
+      return e.sessionId === sessionId ? e : undefined;
+    }, 30000);
+    const signer = new CallbackSigner(system.secrets);
+    const openid = 'oE2eCustomer000000000005';
+    const first = signer.scan(openid, issued.scene, true);
+    const replies: string[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      // each try carries the same message with a fresh timestamp, nonce and signature, as WeChat's do
+      const retry = attempt === 0 ? first : signer.resign(first);
+      const res = await fetch(system.urls.gateway + retry.path, { method: 'POST', body: retry.body });
+      expect(res.status).toBe(200);
+      replies.push(signer.open(await res.text()));
+    }
+    expect(replies[0]).toContain('<MsgType><![CDATA[');
+    expect(replies[1]).toBe(replies[0]);
+    expect(replies[2]).toBe(replies[0]);
+    const info = await bus.jsm.streams.info(bus.ns.stream('WECHAT'));
+    let scans = 0;
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+      const m = await bus.jsm.streams.getMessage(bus.ns.stream('WECHAT'), { seq }).catch(() => undefined);
+      if (
+        m?.subject === bus.ns.subject('wechat.qr.scanned') &&
+        decode(Events.qrScanned, m.data).openid === openid
+      )
+        scans++;
+    }
+    expect(scans).toBe(1);
   });
 
   it('delivers exactly one customer-service message when binding dies before it can reply', async () => {
@@ -175,14 +261,19 @@ describe('the whole loop', () => {
 
   it('stores every photo of a burst exactly once although photo-store is killed in the middle', async () => {
     const sessionId = ulid();
-    const jpeg = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#884422' } })
-      .jpeg()
-      .toBuffer();
+    // distinct pictures: the same bytes from one mirror within a minute are one photo by design
+    const jpegs = await Promise.all(
+      Array.from({ length: 20 }, (_, k) =>
+        sharp({ create: { width: 800, height: 600, channels: 3, background: { r: 10 * k, g: 80, b: 160 } } })
+          .jpeg()
+          .toBuffer(),
+      ),
+    );
     const ids = Array.from({ length: 20 }, () => ulid());
     const before = stored.length;
     for (const [i, id] of ids.entries()) {
-      if (i === 8) void system.services['photo-store'].kill();
-      await bus.publishBytes(MirrorSubjects.of('photo', 'e2e-mirror-3'), jpeg, {
+      if (i === 8) await system.services['photo-store'].kill(); // mid-burst: some stored, some in hand, some not yet pulled
+      await bus.publishBytes(MirrorSubjects.of('photo', 'e2e-mirror-3'), jpegs[i], {
         msgID: id,
         headers: { 'taken-at': new Date().toISOString(), 'session-id': sessionId },
       });
@@ -193,6 +284,7 @@ describe('the whole loop', () => {
     await new Promise((r) => setTimeout(r, 2000));
     const again = stored.slice(before).filter((p) => ids.includes(p.photoId));
     expect(new Set(again.map((p) => p.photoId)).size).toBe(20);
+    expect(again).toHaveLength(20); // announced once each
   });
 
   it('carries on after NATS and Redis restart', async () => {

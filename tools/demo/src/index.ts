@@ -1,3 +1,4 @@
 export * from './customer';
 export * from './managed-process';
 export * from './system';
+export * from './callback-signer';

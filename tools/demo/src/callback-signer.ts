@@ -42,6 +42,19 @@ export class CallbackSigner {
     };
   }
 
+  /** The same callback body with a fresh timestamp, nonce and signatures: how WeChat retries. */
+  resign(request: { path: string; body: string }): { path: string; body: string } {
+    const query = new URLSearchParams(request.path.split('?')[1]);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = createNonce(12);
+    query.set('timestamp', timestamp);
+    query.set('nonce', nonce);
+    query.set('signature', computeSignature(this.creds.token, timestamp, nonce));
+    const encrypt = /<Encrypt><!\[CDATA\[([^\]]+)\]\]><\/Encrypt>/.exec(request.body)?.[1];
+    if (encrypt) query.set('msg_signature', computeMsgSignature(this.creds.token, timestamp, nonce, encrypt));
+    return { path: `/wechat?${query.toString()}`, body: request.body };
+  }
+
   /** The decrypted reply XML of a safe-mode answer (or the body itself when it is not encrypted). */
   open(body: string): string {
     const m = /<Encrypt><!\[CDATA\[([^\]]+)\]\]><\/Encrypt>/.exec(body);
