@@ -64,6 +64,20 @@ export class SimulatedCustomer {
     return outcome;
   }
 
+  /** Sends a text message to the Official Account and returns the passive reply's link, if any. */
+  async text(content: string): Promise<{ replyType: string; url?: string }> {
+    const res = await fetch(`${this.sandboxUrl}/_sandbox/text`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ openid: this.openid, content }),
+    });
+    if (!res.ok) throw new Error(`sandbox refused the text: ${res.status} ${await res.text()}`);
+    const delivery = (await res.json()) as { reply: { type: string; xml: string | null } | null };
+    const xml = delivery.reply?.xml ?? '';
+    const url = cdata(xml, 'Url') ?? /https?:\/\/[^\s"<]+/.exec(cdata(xml, 'Content') ?? '')?.[0];
+    return { replyType: delivery.reply?.type ?? 'none', url: url?.replace(/&amp;/g, '&') };
+  }
+
   /** Customer-service messages the sandbox delivered to this customer. */
   async messages(): Promise<
     { msgtype: string; text?: { content: string }; news?: { articles: { url: string; title: string }[] } }[]

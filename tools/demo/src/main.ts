@@ -66,6 +66,7 @@ async function main() {
     logDir,
     logLevel: 'info',
   });
+  running.system = system;
   say(
     'start',
     `all five services ready; gateway ${system.urls.gateway}, WeChat sandbox ${system.urls.sandbox}`,
@@ -118,6 +119,7 @@ async function main() {
       '5',
       '--auto-photo',
       '3',
+      '--loop', // the visit repeats, so the mirror screen keeps showing sessions come and go
       '--screen-port',
       String(screenPort),
     ],
@@ -162,10 +164,17 @@ async function main() {
     `photo page answered ${page.status}: ${shows ? 'the photo is there' : 'no photo visible!'} (${page.url})`,
   );
 
+  // the link above is spent (OAuth state is single-use): ask for the photos again, as a customer would
+  const again = await customer.text('照片');
+  say(
+    'text',
+    `customer writes "照片" and gets ${again.url ? 'a fresh link to the gallery' : `a ${again.replyType} reply`}`,
+  );
+
   console.log(`
 Open in a browser:
   mirror screen     http://127.0.0.1:${screenPort}/
-  customer's page   ${outcome.news.url}
+  customer's page   ${again.url ?? `${system.urls.gateway}/me (needs the cookie set by the OAuth link)`}
                     (the sandbox consents as ${customer.openid}, then the gateway sets the cookie and shows /me)
   WeChat sandbox    ${system.urls.sandbox}/_sandbox/calls
 Logs: ${logDir}.   Ctrl-C stops everything the demo started.`);
