@@ -60,7 +60,7 @@ export class MirrorSimulator extends EventEmitter {
       ),
     );
     let i = 0;
-    this.timer = setInterval(() => {
+    const tick = () => {
       if (i >= frames.length) {
         if (!this.options.loop) {
           this.stopFrames();
@@ -76,7 +76,9 @@ export class MirrorSimulator extends EventEmitter {
         seq: String(this.seq),
       });
       this.emit('frame', this.seq, this.current.label);
-    }, 1000 / this.options.fps);
+    };
+    tick(); // the camera is live from the start: a gesture never finds the mirror without a frame
+    this.timer = setInterval(tick, 1000 / this.options.fps);
   }
 
   private onDisplay(message: DisplayMessage): void {
@@ -107,7 +109,10 @@ export class MirrorSimulator extends EventEmitter {
 
   /** Publishes the current camera frame, upscaled as a real mirror camera would shoot it, as a photo. */
   async takePhoto(reason: PhotoTaken['reason']): Promise<PhotoTaken | undefined> {
-    if (!this.current) return undefined;
+    if (!this.current) {
+      this.emit('error', new Error('no camera frame yet: start() the simulator before taking photos'));
+      return undefined;
+    }
     try {
       const photo = await sharp(this.current.jpeg).resize({ width: 1280 }).jpeg({ quality: 90 }).toBuffer();
       const photoId = ulid();

@@ -1,5 +1,11 @@
 import { MirrorSubjects, mirrorDisplay, mirrorGesture } from '@mirror/contracts';
-import { MirrorSimulator, ScreenServer, defaultSequence, emptyFrame } from '@mirror/mirror-sim';
+import {
+  MirrorSimulator,
+  ScreenServer,
+  defaultSequence,
+  emptyFrame,
+  type PhotoTaken,
+} from '@mirror/mirror-sim';
 import { NatsClient } from '@mirror/nats';
 import { deleteNamespaceStreams, testEnv, testLogger, uniqueName, waitFor } from '@mirror/testing';
 import type { Msg } from 'nats';
@@ -64,10 +70,14 @@ describe(MirrorSimulator.name, () => {
         display?: { sessionId: string };
       };
       return s.qrSvg ? s : undefined;
-    });
+    }, 30000);
     expect(state.display?.sessionId).toBe(sessionId);
     expect(state.qrSvg).toContain('<svg');
 
+    const taken = new Promise<PhotoTaken>((resolve, reject) => {
+      sut.once('photo', resolve);
+      sut.once('error', reject);
+    });
     nats.emit(mirrorGesture, MirrorSubjects.of('gesture', mirrorId), {
       sessionId,
       mirrorId,
@@ -75,13 +85,11 @@ describe(MirrorSimulator.name, () => {
       confidence: 0.9,
       at: new Date().toISOString(),
     });
-    const photo = await waitFor(async () => {
-      const info = await nats.jsm.streams.info(nats.ns.stream('PHOTOS_IN'));
-      if (info.state.messages < 1) return undefined;
-      return nats.jsm.streams.getMessage(nats.ns.stream('PHOTOS_IN'), {
-        last_by_subj: nats.ns.subject(`mirror.${mirrorId}.photo`),
-      });
+    const { photoId } = await taken; // published and acknowledged by JetStream
+    const photo = await nats.jsm.streams.getMessage(nats.ns.stream('PHOTOS_IN'), {
+      last_by_subj: nats.ns.subject(`mirror.${mirrorId}.photo`),
     });
+    expect(photo.header.get('Nats-Msg-Id')).toBe(photoId);
     expect(photo.header.get('session-id')).toBe(sessionId);
     expect(photo.header.get('Nats-Msg-Id')).toMatch(/^[0-9A-Z]{26}$/);
     expect((await sharp(Buffer.from(photo.data)).metadata()).width).toBe(1280);
