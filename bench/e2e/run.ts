@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { Events, MirrorSubjects, Requests, decode, type QrIssued } from '@mirror/contracts';
 import { CallbackSigner, SimulatedCustomer, startSystem } from '@mirror/demo';
 import { NatsClient } from '@mirror/nats';
-import { uniqueName, waitFor } from '@mirror/testing';
+import { createTestDatabase, uniqueName, waitFor } from '@mirror/testing';
 import pino from 'pino';
 import sharp from 'sharp';
 import { ulid } from 'ulid';
@@ -39,9 +39,13 @@ async function main() {
   if (missing.length)
     throw new Error(`missing ${missing.join(', ')}: run bash scripts/infra.sh && source .infra/env`);
   const namespace = uniqueName('bench');
+  const database = await createTestDatabase(); // a clean slate each run, dropped at the end
   console.log(`bench/e2e: starting the system (namespace ${namespace})…`);
   const system = await startSystem({
-    infra: Object.fromEntries(need.map((k) => [k, process.env[k]!])) as never,
+    infra: {
+      ...Object.fromEntries(need.map((k) => [k, process.env[k]!])),
+      DATABASE_URL: database.url,
+    } as never,
     basePort: Number(process.env.BENCH_BASE_PORT ?? 3600),
     namespace,
     logDir: resolve(ROOT, 'artifacts/bench-e2e-logs'),
@@ -133,19 +137,29 @@ async function main() {
     const toStored: number[] = [];
     for (let k = 0; k < PHOTOS; k++) {
       const photoId = ulid();
+      // distinct pictures: the same bytes from one mirror within a minute are one photo by design
+      const picture = await sharp({
+        create: { width: 640, height: 480, channels: 3, background: { r: k, g: 90, b: 120 } },
+      })
+        .jpeg()
+        .toBuffer();
       const t = performance.now();
-      await bus.publishBytes(MirrorSubjects.of('photo', 'bench-mirror-0'), jpeg, {
+      await bus.publishBytes(MirrorSubjects.of('photo', 'bench-mirror-0'), picture, {
         msgID: photoId,
         headers: { 'taken-at': new Date().toISOString(), 'session-id': sessions[0] },
       });
+      let last = '';
       await waitFor(
         async () => {
           const g = await bus.request(Requests.galleryGet, { openid: openidOf(0) }, { timeoutMs: 2000 });
+          last = JSON.stringify(g.sessions.map((s) => ({ s: s.sessionId, n: s.photos.length })));
           return g.sessions.some((s) => s.photos.some((p) => p.photoId === photoId));
         },
         30000,
         10,
-      );
+      ).catch((e: Error) => {
+        throw new Error(`photo ${photoId} never reached the gallery (${e.message}); gallery: ${last}`);
+      });
       toGallery.push(performance.now() - t);
       toStored.push((stored.get(photoId) ?? NaN) - t);
     }
@@ -169,6 +183,7 @@ async function main() {
   } finally {
     await bus.drain();
     await system.stop();
+    await database.drop();
   }
 }
 
