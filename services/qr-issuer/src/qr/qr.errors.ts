@@ -21,7 +21,7 @@ export class MalformedQrPathError extends Error {
   }
 }
 
-/** No QR code was issued for this session (or it was forgotten after it expired). */
+/** No QR code was issued for the session (or it was forgotten after it expired). */
 export class SessionQrNotFoundError extends Error {
   constructor(readonly sessionId: string) {
     super(`No QR code was issued for session ${sessionId}.`);
