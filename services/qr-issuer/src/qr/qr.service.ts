@@ -80,7 +80,7 @@ export class QrService {
     if (stored.ticket !== ticket.ticket) {
       this.logger.info(
         { sessionId: event.sessionId },
-        'another replica issued the session'"'"'s code first; using its ticket',
+        "another replica issued the session's code first; using its ticket",
       );
     }
     await this.publisher.announce(stored);
