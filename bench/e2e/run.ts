@@ -5,12 +5,13 @@
  *   2. photo published by a mirror → visible in the customer's gallery, against publish → photo.stored
  *      (photo-store alone) measured on the same photos.
  * Run: bash scripts/infra.sh && source .infra/env && npm run build && node -r ./scripts/register-ts.js bench/e2e/run.ts
- * Options (env): BENCH_SCAN_RATE (200), BENCH_SCAN_SECONDS (10), BENCH_SESSIONS (300), BENCH_PHOTOS (30).
+ * Options (env): BENCH_SCAN_RATE (200), BENCH_SCAN_SECONDS (10), BENCH_SESSIONS (300), BENCH_PHOTOS (30),
+ * BENCH_CPU_PROF=<dir> (each service writes a V8 CPU profile there when it stops).
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Events, MirrorSubjects, Requests, decode, type QrIssued } from '@mirror/contracts';
-import { CallbackSigner, SimulatedCustomer, startSystem } from '@mirror/demo';
+import { CallbackSigner, SERVICE_NAMES, SimulatedCustomer, startSystem } from '@mirror/demo';
 import { NatsClient } from '@mirror/nats';
 import { createTestDatabase, uniqueName, waitFor } from '@mirror/testing';
 import pino from 'pino';
@@ -24,6 +25,7 @@ const SECONDS = Number(process.env.BENCH_SCAN_SECONDS ?? 10);
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 300);
 const PHOTOS = Number(process.env.BENCH_PHOTOS ?? 30);
 const ROOT = resolve(__dirname, '..', '..');
+const CPU_PROF = process.env.BENCH_CPU_PROF;
 const openidOf = (i: number) => `oBenchCustomer${String(i).padStart(8, '0')}`;
 
 async function main() {
@@ -51,6 +53,18 @@ async function main() {
     namespace,
     logDir: resolve(ROOT, 'artifacts/bench-e2e-logs'),
     logLevel: 'warn',
+    ...(CPU_PROF && {
+      extraEnv: Object.fromEntries(
+        SERVICE_NAMES.map((name) => [
+          name,
+          {
+            NODE_OPTIONS: `--require ${resolve(__dirname, '../support/cpu-profile.js')}`,
+            CPU_PROFILE_DIR: resolve(CPU_PROF),
+            CPU_PROFILE_NAME: name,
+          },
+        ]),
+      ),
+    }),
   });
   const bus = await NatsClient.connect({
     servers: process.env.NATS_URL!,

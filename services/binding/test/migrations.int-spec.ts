@@ -15,15 +15,25 @@ describe('binding migrations', () => {
     await db?.drop();
   });
 
-  const tables = async () => {
+  const catalogue = async (sql: string, column: string) => {
     const pg = new Pg({ connectionString: db.url });
     await pg.connect();
-    const { rows } = await pg.query(
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
-    );
+    const { rows } = await pg.query(sql);
     await pg.end();
-    return rows.map((r: { table_name: string }) => r.table_name);
+    return rows.map((r: Record<string, string>) => r[column]);
   };
+  const tables = () =>
+    catalogue(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
+      'table_name',
+    );
+  const functions = () =>
+    catalogue(
+      `SELECT routine_name FROM information_schema.routines WHERE routine_schema = 'public'
+        AND routine_name LIKE 'binding_%' ORDER BY routine_name`,
+      'routine_name',
+    );
+  const ALL = ['InitialSchema1795468301502', 'ClaimFunctions1795900000000'];
 
   it('applies the schema once when several processes start together, and reverts it', async () => {
     for (let i = 0; i < sources.length; i++) {
@@ -31,7 +41,7 @@ describe('binding migrations', () => {
       await sources[i]!.initialize();
     }
     const applied = await Promise.all(sources.map((s) => applyMigrations(s!, testLogger())));
-    expect(applied.filter((names) => names.length > 0)).toEqual([['InitialSchema1795468301502']]);
+    expect(applied.filter((names) => names.length > 0)).toEqual([ALL]);
     expect(await tables()).toEqual(
       expect.arrayContaining([
         'bindings',
@@ -43,11 +53,16 @@ describe('binding migrations', () => {
         'wechat_users',
       ]),
     );
+    expect(await functions()).toEqual(['binding_evaluate_scan', 'binding_record_scan', 'binding_touch_user']);
     expect(await pendingMigrations(sources[0]!)).toEqual([]);
 
+    // newest first: the functions, then the tables
+    await revertLastMigration(sources[0]!, testLogger());
+    expect(await functions()).toEqual([]);
+    expect(await pendingMigrations(sources[0]!)).toEqual([ALL[1]]);
     await revertLastMigration(sources[0]!, testLogger());
     expect(await tables()).toEqual(['schema_migrations']);
-    expect(await pendingMigrations(sources[0]!)).toEqual(['InitialSchema1795468301502']);
-    await expect(applyMigrations(sources[1]!, testLogger())).resolves.toEqual(['InitialSchema1795468301502']);
+    expect(await pendingMigrations(sources[0]!)).toEqual(ALL);
+    await expect(applyMigrations(sources[1]!, testLogger())).resolves.toEqual(ALL);
   });
 });

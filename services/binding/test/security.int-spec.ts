@@ -131,6 +131,36 @@ describe('binding: nobody claims what is not theirs', () => {
     expect(gallery.sessions[0].photos.map((p) => p.photoId)).toEqual([photo.photoId]);
   });
 
+  it('lets exactly one of many customers scanning one code at the same moment claim it', async () => {
+    const race = h.newSession(MIRROR);
+    await h.publish(Events.sessionStarted, race.started);
+    await h.publish(Events.qrIssued, race.qr);
+    await caughtUp(h);
+    const openids = Array.from({ length: 12 }, (_, i) => `oRacer${String(i).padStart(19, '0')}`);
+    const replies = await Promise.all(
+      openids.map((openid) =>
+        h.bus.request(Requests.replyScan, { trigger: 'scan', eventId: ulid(), openid, scene: race.scene }),
+      ),
+    );
+    const winners = openids.filter((_, i) => replies[i].reply.type === 'news');
+    expect(winners).toHaveLength(1);
+    for (const [i, { reply }] of replies.entries()) {
+      if (openids[i] !== winners[0]) expect(reply).toMatchObject({ type: 'text' });
+    }
+    expect(await h.rows('SELECT openid FROM bindings WHERE session_id = $1', [race.sessionId])).toEqual([
+      { openid: winners[0] },
+    ]);
+    expect(
+      await h.rows(
+        `SELECT outcome, count(*)::int AS n FROM scans WHERE session_id = $1 GROUP BY outcome ORDER BY outcome`,
+        [race.sessionId],
+      ),
+    ).toEqual([
+      { outcome: 'claimed', n: 1 },
+      { outcome: 'other', n: openids.length - 1 },
+    ]);
+  });
+
   it('answers an expired QR code with a text and claims nothing', async () => {
     const old = h.newSession(MIRROR);
     await h.publish(Events.qrIssued, { ...old.qr, expiresAt: new Date(Date.now() - 1000).toISOString() });

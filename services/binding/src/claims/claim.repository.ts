@@ -3,21 +3,19 @@ import type { EntityManager } from 'typeorm';
 import type { ScanOutcome } from '../database/entities/scan.entity';
 import { LockClass, queryRow, queryRows } from '../shared/sql';
 
-export interface ScanRow {
-  eventId: string;
-  openid: string;
-  scene: string;
-  sessionId: string | null;
+/**
+ * What the claim rule made of a scan: `pending` while its scene is unknown; `claimed` when this scan claimed
+ * the session (of mirror `mirrorId`); `evaluated` when the scan was decided just now rather than before.
+ */
+export interface Decision {
   outcome: ScanOutcome;
-  scannedAt: Date;
+  sessionId: string | null;
+  mirrorId: string | null;
+  claimed: boolean;
+  evaluated: boolean;
 }
 
-export interface SceneRow {
-  scene: string;
-  sessionId: string;
-  mirrorId: string;
-  expiresAt: Date;
-}
+const DECISION_COLUMNS = `outcome, session_id AS "sessionId", mirror_id AS "mirrorId", claimed, evaluated`;
 
 export interface BindingRow {
   sessionId: string;
@@ -25,8 +23,6 @@ export interface BindingRow {
   scene: string;
   status: 'claimed' | 'confirmed';
 }
-
-const SCAN_COLUMNS = `event_id AS "eventId", openid, scene, session_id AS "sessionId", outcome, scanned_at AS "scannedAt"`;
 
 /** Postgres I/O for scans, scenes and claims. */
 @Injectable()
@@ -39,56 +35,37 @@ export class ClaimRepository {
     await em.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LockClass.scene, scene]);
   }
 
-  /** Records the scan once per event id; a second delivery only fills in what the first did not know. */
-  async insertScan(
+  /**
+   * Records a scan once per event id (touching its user) and decides it, in one round trip
+   * (`binding_record_scan`, migration ClaimFunctions): the scene's lock, then the claim rule.
+   */
+  async recordScan(
     em: EntityManager,
     scan: { eventId: string; openid: string; scene: string; newFollower: boolean; at: Date },
-  ): Promise<void> {
-    await em.query(
-      `INSERT INTO scans AS s (event_id, openid, scene, outcome, new_follower, scanned_at)
-       VALUES ($1, $2, $3, 'pending', $4, $5)
-       ON CONFLICT (event_id) DO UPDATE SET new_follower = s.new_follower OR EXCLUDED.new_follower
-       WHERE NOT s.new_follower AND EXCLUDED.new_follower`,
-      [scan.eventId, scan.openid, scan.scene, scan.newFollower, scan.at],
-    );
-  }
-
-  lockScan(em: EntityManager, eventId: string): Promise<ScanRow | null> {
-    return queryRow<ScanRow>(em, `SELECT ${SCAN_COLUMNS} FROM scans WHERE event_id = $1 FOR UPDATE`, [
-      eventId,
-    ]);
-  }
-
-  /** Scans of a scene that waited for it to be known, first scanner first. */
-  pendingScans(em: EntityManager, scene: string): Promise<ScanRow[]> {
-    return queryRows<ScanRow>(
+  ): Promise<Decision> {
+    return (await queryRow<Decision>(
       em,
-      `SELECT ${SCAN_COLUMNS} FROM scans WHERE scene = $1 AND outcome = 'pending'
+      `SELECT ${DECISION_COLUMNS} FROM binding_record_scan($1, $2, $3, $4, $5)`,
+      [scan.eventId, scan.openid, scan.scene, scan.newFollower, scan.at],
+    ))!;
+  }
+
+  /** Decides a recorded scan (`binding_evaluate_scan`); the caller holds the scene's lock. */
+  async evaluateScan(em: EntityManager, eventId: string): Promise<Decision> {
+    return (await queryRow<Decision>(em, `SELECT ${DECISION_COLUMNS} FROM binding_evaluate_scan($1)`, [
+      eventId,
+    ]))!;
+  }
+
+  /** Event ids of the scans of a scene that waited for it to be known, first scanner first, locked. */
+  async pendingScans(em: EntityManager, scene: string): Promise<string[]> {
+    const rows = await queryRows<{ eventId: string }>(
+      em,
+      `SELECT event_id AS "eventId" FROM scans WHERE scene = $1 AND outcome = 'pending'
         ORDER BY scanned_at, event_id FOR UPDATE`,
       [scene],
     );
-  }
-
-  async setScanOutcome(
-    em: EntityManager,
-    eventId: string,
-    outcome: ScanOutcome,
-    sessionId: string,
-  ): Promise<void> {
-    await em.query(`UPDATE scans SET outcome = $2, session_id = $3 WHERE event_id = $1`, [
-      eventId,
-      outcome,
-      sessionId,
-    ]);
-  }
-
-  findScene(em: EntityManager, scene: string): Promise<SceneRow | null> {
-    return queryRow<SceneRow>(
-      em,
-      `SELECT q.scene, q.session_id AS "sessionId", s.mirror_id AS "mirrorId", q.expires_at AS "expiresAt"
-         FROM session_scenes q JOIN sessions s ON s.id = q.session_id WHERE q.scene = $1`,
-      [scene],
-    );
+    return rows.map((r) => r.eventId);
   }
 
   /** Records a QR code of a session; the same scene again changes nothing. */
@@ -101,28 +78,6 @@ export class ClaimRepository {
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (scene) DO NOTHING`,
       [scene.scene, scene.sessionId, scene.ticket, scene.url, scene.expiresAt],
     );
-  }
-
-  findBinding(em: EntityManager, sessionId: string): Promise<BindingRow | null> {
-    return queryRow<BindingRow>(
-      em,
-      `SELECT session_id AS "sessionId", openid, scene, status FROM bindings WHERE session_id = $1`,
-      [sessionId],
-    );
-  }
-
-  /** The first claim of a session wins (primary key); true when this call made it. */
-  async insertClaim(
-    em: EntityManager,
-    claim: { sessionId: string; openid: string; scene: string; eventId: string; at: Date },
-  ): Promise<boolean> {
-    const rows = await queryRows(
-      em,
-      `INSERT INTO bindings (session_id, openid, scene, status, claim_event_id, claimed_at)
-       VALUES ($1, $2, $3, 'claimed', $4, $5) ON CONFLICT (session_id) DO NOTHING RETURNING session_id`,
-      [claim.sessionId, claim.openid, claim.scene, claim.eventId, claim.at],
-    );
-    return rows.length > 0;
   }
 
   /** The session most recently bound to the user (for the gallery link), with its scene. */

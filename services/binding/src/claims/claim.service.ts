@@ -3,10 +3,9 @@ import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { LOGGER, MetricsService } from '@mirror/platform';
 import type { ScanOutcome } from '../database/entities/scan.entity';
-import { CustomerRepository } from '../customers/customer.repository';
 import { DisplayPublisher } from '../shared/display.publisher';
 import { Messages } from '../replies/messages';
-import { ClaimRepository, type ScanRow } from './claim.repository';
+import { ClaimRepository, type Decision } from './claim.repository';
 
 export interface ScanInput {
   eventId: string;
@@ -38,7 +37,6 @@ export class ClaimService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly claims: ClaimRepository,
-    private readonly customers: CustomerRepository,
     private readonly display: DisplayPublisher,
     private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -46,28 +44,24 @@ export class ClaimService {
 
   /** Records a scan and claims its session when it is the first; a repeat of the same event changes nothing. */
   async recordScan(input: ScanInput): Promise<ScanResult> {
-    const claimed: Claimed[] = [];
-    const result = await this.dataSource.transaction(async (em) => {
-      await this.claims.lockScene(em, input.scene);
-      await this.customers.touch(em, {
-        openid: input.openid,
-        at: input.at,
-        subscribed: true,
-        burst: true,
-        interaction: true,
-      });
-      await this.claims.insertScan(em, input);
-      const scan = (await this.claims.lockScan(em, input.eventId))!;
-      if (scan.outcome !== 'pending') return toResult(scan, scan.outcome, scan.sessionId);
-      return this.evaluate(em, scan, claimed);
-    });
-    this.announce(claimed);
-    return result;
+    const decision = await this.claims.recordScan(this.dataSource.manager, input);
+    this.decided(decision);
+    if (decision.claimed) this.announce([{ mirrorId: decision.mirrorId!, sessionId: decision.sessionId! }]);
+    return {
+      outcome: decision.outcome,
+      openid: input.openid,
+      scene: input.scene,
+      sessionId: decision.sessionId,
+    };
   }
 
   /** Scans that arrived before their scene: evaluated, first scanner first, once the scene is known. */
   async resolvePending(em: EntityManager, scene: string, claimed: Claimed[]): Promise<void> {
-    for (const scan of await this.claims.pendingScans(em, scene)) await this.evaluate(em, scan, claimed);
+    for (const eventId of await this.claims.pendingScans(em, scene)) {
+      const decision = await this.claims.evaluateScan(em, eventId);
+      this.decided(decision);
+      if (decision.claimed) claimed.push({ mirrorId: decision.mirrorId!, sessionId: decision.sessionId! });
+    }
   }
 
   /** Shows the claim on the mirror (after commit: the screen must never announce a claim that was rolled back). */
@@ -81,37 +75,10 @@ export class ClaimService {
     }
   }
 
-  private async evaluate(em: EntityManager, scan: ScanRow, claimed: Claimed[]): Promise<ScanResult> {
-    const scene = await this.claims.findScene(em, scan.scene);
-    if (!scene) return toResult(scan, 'pending', null);
-    let outcome: ScanOutcome;
-    const existing = await this.claims.findBinding(em, scene.sessionId);
-    if (existing) {
-      outcome = existing.openid === scan.openid ? 'own' : 'other';
-    } else if (scan.scannedAt.getTime() > scene.expiresAt.getTime()) {
-      outcome = 'expired';
-    } else if (
-      await this.claims.insertClaim(em, {
-        sessionId: scene.sessionId,
-        openid: scan.openid,
-        scene: scan.scene,
-        eventId: scan.eventId,
-        at: scan.scannedAt,
-      })
-    ) {
-      outcome = 'claimed';
-      claimed.push({ mirrorId: scene.mirrorId, sessionId: scene.sessionId });
-    } else {
-      // another transaction claimed it between our read and our insert
-      const winner = await this.claims.findBinding(em, scene.sessionId);
-      outcome = winner?.openid === scan.openid ? 'own' : 'other';
-    }
-    await this.claims.setScanOutcome(em, scan.eventId, outcome, scene.sessionId);
-    this.metrics.counter('binding_scans_total', 'QR scans by outcome', ['outcome']).inc({ outcome });
-    return toResult(scan, outcome, scene.sessionId);
+  private decided(decision: Decision): void {
+    if (!decision.evaluated) return;
+    this.metrics
+      .counter('binding_scans_total', 'QR scans by outcome', ['outcome'])
+      .inc({ outcome: decision.outcome });
   }
-}
-
-function toResult(scan: ScanRow, outcome: ScanOutcome, sessionId: string | null): ScanResult {
-  return { outcome, openid: scan.openid, scene: scan.scene, sessionId };
 }

@@ -20,30 +20,18 @@ export interface UserTouch {
 @Injectable()
 export class CustomerRepository {
   /**
-   * Creates or updates the user. Every field moves forward in time only, so an older event arriving
-   * late (or twice) changes nothing.
+   * Creates or updates the user (`binding_touch_user`, migration ClaimFunctions). Every field moves
+   * forward in time only, so an older event arriving late (or twice) changes nothing.
    */
   async touch(em: EntityManager, t: UserTouch): Promise<void> {
-    const subscribed = t.subscribed === undefined ? null : t.subscribed;
-    await em.query(
-      `INSERT INTO wechat_users AS u
-         (openid, unionid, subscribed, subscription_changed_at, last_interaction_at, burst_started_at)
-       VALUES ($1, $2, COALESCE($3::boolean, false), CASE WHEN $3::boolean IS NULL THEN NULL ELSE $4::timestamptz END,
-               CASE WHEN $5 THEN $4::timestamptz END, CASE WHEN $6 THEN $4::timestamptz END)
-       ON CONFLICT (openid) DO UPDATE SET
-         unionid = COALESCE(EXCLUDED.unionid, u.unionid),
-         subscribed = CASE
-           WHEN $3::boolean IS NULL THEN u.subscribed
-           WHEN u.subscription_changed_at IS NULL OR u.subscription_changed_at <= $4 THEN $3::boolean
-           ELSE u.subscribed END,
-         subscription_changed_at = CASE
-           WHEN $3::boolean IS NULL THEN u.subscription_changed_at
-           ELSE GREATEST(u.subscription_changed_at, $4) END,
-         last_interaction_at = CASE WHEN $5 THEN GREATEST(u.last_interaction_at, $4) ELSE u.last_interaction_at END,
-         burst_started_at = CASE WHEN $6 THEN GREATEST(u.burst_started_at, $4) ELSE u.burst_started_at END,
-         updated_at = now()`,
-      [t.openid, t.unionid ?? null, subscribed, t.at, t.interaction ?? false, t.burst ?? false],
-    );
+    await em.query(`SELECT binding_touch_user($1, $2, $3, $4, $5, $6)`, [
+      t.openid,
+      t.unionid ?? null,
+      t.subscribed === undefined ? null : t.subscribed,
+      t.at,
+      t.interaction ?? false,
+      t.burst ?? false,
+    ]);
   }
 
   /** The user, locked until the transaction ends (serialises the message allowance per user). */

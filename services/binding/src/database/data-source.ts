@@ -10,6 +10,7 @@ import { SessionSceneEntity } from './entities/session-scene.entity';
 import { SessionEntity } from './entities/session.entity';
 import { WeChatUserEntity } from './entities/wechat-user.entity';
 import { InitialSchema1795468301502 } from './migrations/1795468301502-initial-schema';
+import { ClaimFunctions1795900000000 } from './migrations/1795900000000-claim-functions';
 
 export const ENTITIES = [
   MirrorEntity,
@@ -25,7 +26,7 @@ export const ENTITIES = [
 ];
 
 /** Every migration, oldest first. Listed, not globbed, so the same list works from src/ and dist/. */
-export const MIGRATIONS = [InitialSchema1795468301502];
+export const MIGRATIONS = [InitialSchema1795468301502, ClaimFunctions1795900000000];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
 
