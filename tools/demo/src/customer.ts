@@ -20,6 +20,14 @@ function cdata(xml: string, tag: string): string | undefined {
   return m ? (m[1] ?? m[2]) : undefined;
 }
 
+/** A customer-service message as the sandbox recorded it (`text`: `content`; `news`: one article). */
+export interface ChatMessage {
+  msgtype: string;
+  content?: string;
+  articles?: { title?: string; description?: string; url?: string; picurl?: string }[];
+  at: number;
+}
+
 /**
  * A customer with a phone: scans a mirror's QR code through the WeChat sandbox, reads the reply in the
  * chat, taps the link (OAuth through the sandbox, back to the gateway) and opens their photo page.
@@ -78,10 +86,8 @@ export class SimulatedCustomer {
     return { replyType: delivery.reply?.type ?? 'none', url: url?.replace(/&amp;/g, '&') };
   }
 
-  /** Customer-service messages the sandbox delivered to this customer. */
-  async messages(): Promise<
-    { msgtype: string; text?: { content: string }; news?: { articles: { url: string; title: string }[] } }[]
-  > {
+  /** Customer-service messages the sandbox delivered to this customer, oldest first. */
+  async messages(): Promise<ChatMessage[]> {
     const res = await fetch(`${this.sandboxUrl}/_sandbox/messages?openid=${encodeURIComponent(this.openid)}`);
     const body = (await res.json()) as unknown;
     return (Array.isArray(body) ? body : ((body as { messages?: unknown[] }).messages ?? [])) as never;

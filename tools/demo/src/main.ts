@@ -147,8 +147,9 @@ async function main() {
     );
     for (let i = 0; i < 30 && !outcome.news; i++) {
       const msgs = await customer.messages();
-      const news = msgs.find((m) => m.msgtype === 'news')?.news?.articles[0];
-      if (news) outcome.news = { title: news.title, description: '', url: news.url };
+      const news = msgs.find((m) => m.msgtype === 'news')?.articles?.[0];
+      if (news?.url)
+        outcome.news = { title: news.title ?? '', description: news.description ?? '', url: news.url };
       else await new Promise((r) => setTimeout(r, 500));
     }
   }

@@ -21,6 +21,8 @@ export const sandboxShape = {
   SANDBOX_CALLBACK_URL: env.url(['http', 'https']).optional(),
   SANDBOX_CALLBACK_MODE: z.enum(['plain', 'compat', 'safe']).optional(),
   SANDBOX_CALLBACK_TIMEOUT_MS: env.int(5000, 50, 60000),
+  /** Pause between a failed try and the next (WeChat's own tries come seconds apart). */
+  SANDBOX_CALLBACK_RETRY_DELAY_MS: env.int(0, 0, 60000),
   SANDBOX_TOKEN_TTL_SECONDS: env.int(7200, 1, 86400),
   SANDBOX_TOKEN_GRACE_SECONDS: env.int(300, 0, 86400),
   SANDBOX_CUSTOM_WINDOW_SECONDS: env.int(172800, 1, 31 * 86400),
@@ -64,6 +66,7 @@ export function sandboxOptionsFromEnv(source: NodeJS.ProcessEnv = process.env): 
     callbackUrl: c.SANDBOX_CALLBACK_URL ?? null,
     callbackMode: c.SANDBOX_CALLBACK_MODE,
     callbackTimeoutMs: c.SANDBOX_CALLBACK_TIMEOUT_MS,
+    callbackRetryDelayMs: c.SANDBOX_CALLBACK_RETRY_DELAY_MS,
     tokenTtlSeconds: c.SANDBOX_TOKEN_TTL_SECONDS,
     tokenGraceMs: c.SANDBOX_TOKEN_GRACE_SECONDS * 1000,
     customWindowMs: c.SANDBOX_CUSTOM_WINDOW_SECONDS * 1000,
