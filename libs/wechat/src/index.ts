@@ -9,6 +9,7 @@ export * from './metrics';
 export * from './oauth';
 export * from './passive-reply';
 export * from './qrcode';
+export * from './random-pool';
 export * from './signature';
 export * from './token-provider';
 export * from './token-store';

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, timingSafeEqual } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool';
 import {
   AppIdMismatchError,
   MessageDecryptionError,
@@ -60,7 +61,7 @@ export class WeChatMessageCrypto {
     this.iv = this.key.subarray(0, 16);
     this.token = options.token;
     this.appIdBytes = Buffer.from(options.appId, 'utf8');
-    this.random = options.randomBytes ?? randomBytes;
+    this.random = options.randomBytes ?? pooledRandomBytes;
   }
 
   /** Encrypts `message` (usually XML) into WeChat's Base64 `Encrypt` value. */

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool';
 
 /** SHA-1 hex of the lexicographically sorted, concatenated parts (WeChat's signature scheme). */
 export function sha1OfSorted(parts: readonly string[]): string {
@@ -63,7 +64,7 @@ export function verifyMsgSignature(
 /** A random nonce of digits and letters, like the ones WeChat uses. */
 export function createNonce(length = 16): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-  const bytes = randomBytes(length);
+  const bytes = pooledRandomBytes(length);
   let out = '';
   for (let i = 0; i < length; i++) out += alphabet[bytes[i] % alphabet.length];
   return out;

@@ -3,6 +3,7 @@ import {
   computeSignature,
   createNonce,
   digestsEqual,
+  pooledRandomBytes,
   signCallbackQuery,
   verifyMsgSignature,
   verifySignature,
@@ -65,5 +66,25 @@ describe('signature', () => {
     const nonce = createNonce(24);
     expect(nonce).toMatch(/^[A-Za-z0-9]{24}$/);
     expect(createNonce(24)).not.toBe(nonce);
+  });
+});
+
+describe('pooledRandomBytes', () => {
+  it('hands out fresh bytes of the size asked, across pool refills and for large sizes', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 600; i++) {
+      const b = pooledRandomBytes(16);
+      expect(b).toHaveLength(16);
+      seen.add(b.toString('hex'));
+    }
+    expect(seen.size).toBe(600);
+    expect(pooledRandomBytes(5000)).toHaveLength(5000);
+  });
+
+  it('gives every caller its own copy', () => {
+    const a = pooledRandomBytes(8);
+    const copy = Buffer.from(a);
+    a.fill(0);
+    expect(pooledRandomBytes(8).equals(copy)).toBe(false);
   });
 });

@@ -84,6 +84,39 @@ describe('parseXml', () => {
     expect(() => parseXml(xml)).toThrow(MalformedXmlError);
   });
 
+  it.each([
+    ['a mismatched closing tag', '<xml><A>1</B></xml>'],
+    ['an undefined entity', '<xml><A>&nbsp;</A></xml>'],
+    ['a character reference XML cannot carry', '<xml><A>&#0;</A></xml>'],
+    ['an unterminated CDATA section', '<xml><A><![CDATA[x</A></xml>'],
+    ['an unterminated comment', '<xml><!-- x <A>1</A></xml>'],
+    ['a bad attribute', '<xml a=1><A>1</A></xml>'],
+    ['a bad element name', '<xml><1A>1</1A></xml>'],
+    ['elements nested too deep', `<xml>${'<a>'.repeat(40)}${'</a>'.repeat(40)}</xml>`],
+  ])('refuses %s as malformed', (_label, xml) => {
+    expect(() => parseXml(xml)).toThrow(MalformedXmlError);
+  });
+
+  it('says where the document breaks', () => {
+    expect(() => parseXml('<xml>\n  <A>1</B>\n</xml>')).toThrow(/line 2, column 7/);
+  });
+
+  it('reads past attributes, comments and processing instructions inside elements', () => {
+    expect(parseXml(`<xml id="1" lang='zh'><A x="a>b"><!-- c --><?pi x?>1</A><B/><C  /></xml>`)).toEqual({
+      A: '1',
+      B: '',
+      C: '',
+    });
+  });
+
+  it('keeps text next to child elements under #text', () => {
+    expect(parseXml('<xml><A>t<b>1</b></A></xml>').A).toEqual({ '#text': 't', b: '1' });
+  });
+
+  it('joins trimmed text and verbatim CDATA of one element', () => {
+    expect(parseXml('<xml><A> a <![CDATA[ b ]]> c </A></xml>').A).toBe('a b c');
+  });
+
   it('refuses bytes that are not UTF-8', () => {
     expect(() =>
       parseXml(Buffer.from([0x3c, 0x78, 0x6d, 0x6c, 0x3e, 0xff, 0xfe, 0x3c, 0x2f, 0x78, 0x6d, 0x6c, 0x3e])),
