@@ -11,11 +11,21 @@ export const replyErrorSchema = z.object({
 });
 export type ReplyError = z.infer<typeof replyErrorSchema>;
 
-export function replyEnvelope<S extends z.ZodTypeAny>(data: S) {
+function buildEnvelope<S extends z.ZodTypeAny>(data: S) {
   return z.discriminatedUnion('ok', [
     z.object({ ok: z.literal(true), data }),
     z.object({ ok: z.literal(false), error: replyErrorSchema }),
   ]);
+}
+
+// Built once per response schema: every request decodes its reply with it.
+const envelopes = new WeakMap<z.ZodTypeAny, z.ZodTypeAny>();
+
+/** The envelope schema around a response schema (the same instance each time for the same schema). */
+export function replyEnvelope<S extends z.ZodTypeAny>(data: S): ReturnType<typeof buildEnvelope<S>> {
+  let envelope = envelopes.get(data);
+  if (!envelope) envelopes.set(data, (envelope = buildEnvelope(data)));
+  return envelope as ReturnType<typeof buildEnvelope<S>>;
 }
 
 /** Well-known reply error codes shared across services. */

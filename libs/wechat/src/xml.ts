@@ -58,7 +58,7 @@ class XmlReader {
 
   constructor(private readonly s: string) {}
 
-  document(): XmlValue {
+  document(): string | XmlRecord {
     this.misc();
     if (this.s.charCodeAt(this.pos) !== 0x3c /* < */ || this.s.startsWith('</', this.pos))
       this.fail(this.pos >= this.s.length ? 'no root element' : 'expected the <xml> root element');
@@ -85,7 +85,7 @@ class XmlReader {
   }
 
   /** An element starting at `<`; returns its name and value. */
-  private element(depth: number): [string, XmlValue] {
+  private element(depth: number): [string, string | XmlRecord] {
     if (depth > MAX_DEPTH) this.fail(`elements nested deeper than ${MAX_DEPTH}`);
     const s = this.s;
     this.pos++; // <
