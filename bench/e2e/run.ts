@@ -154,7 +154,9 @@ async function main() {
       const photoId = ulid();
       // distinct pictures (random pixels): the same bytes from one mirror within a minute are one photo by
       // design, and flat colours a few levels apart encode to the very same JPEG
-      const picture = await sharp(randomBytes(640 * 480 * 3), { raw: { width: 640, height: 480, channels: 3 } })
+      const picture = await sharp(randomBytes(640 * 480 * 3), {
+        raw: { width: 640, height: 480, channels: 3 },
+      })
         .jpeg()
         .toBuffer();
       const t = performance.now();
