@@ -55,3 +55,16 @@ export class RefusalError extends Error {
     this.name = 'RefusalError';
   }
 }
+
+/** JetStream did not store a message: no stream takes its subject, or the stream refused it. */
+export class JetStreamPublishError extends Error {
+  constructor(
+    readonly subject: string,
+    readonly reason: string,
+    /** JetStream's `err_code` when the stream refused (e.g. 10071 wrong last sequence). */
+    readonly errCode?: number,
+  ) {
+    super(`JetStream did not store ${subject}: ${reason}`);
+    this.name = 'JetStreamPublishError';
+  }
+}

@@ -4,3 +4,4 @@ export * from './errors';
 export * from './namespace';
 export * from './nats.client';
 export * from './nats.module';
+export * from './request-mux';

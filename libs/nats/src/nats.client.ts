@@ -2,7 +2,6 @@ import {
   AckPolicy,
   DeliverPolicy,
   DiscardPolicy,
-  ErrorCode,
   Events,
   RetentionPolicy,
   StorageType,
@@ -43,8 +42,15 @@ import {
   type HealthIndicator,
 } from '@mirror/platform';
 import { z } from 'zod';
-import { NoRespondersError, RefusalError, RequestRefusedError, RequestTimeoutError } from './errors';
+import {
+  JetStreamPublishError,
+  NoRespondersError,
+  RefusalError,
+  RequestRefusedError,
+  RequestTimeoutError,
+} from './errors';
 import { Namespace } from './namespace';
+import { RequestMux } from './request-mux';
 
 export interface NatsClientOptions {
   /** Comma-separated server URLs. */
@@ -76,6 +82,7 @@ export class NatsClient {
   readonly js: JetStreamClient;
   private connected = true;
   private readonly inFlightReplies = new Set<Promise<void>>();
+  private readonly mux: RequestMux;
 
   private constructor(
     readonly nc: NatsConnection,
@@ -85,6 +92,7 @@ export class NatsClient {
   ) {
     this.ns = new Namespace(namespace);
     this.js = nc.jetstream();
+    this.mux = new RequestMux(nc);
     void this.watchStatus();
   }
 
@@ -200,17 +208,37 @@ export class NatsClient {
     return this.publishBytes(contract.subject, encode(contract, payload), options);
   }
 
-  /** Publishes raw bytes to JetStream (photos), with de-duplication by `msgID`. */
+  /**
+   * Publishes raw bytes to JetStream, de-duplicated by `msgID`, and waits for the stream's ack. Fails with
+   * JetStreamPublishError when no stream takes the subject or the stream refuses, RequestTimeoutError
+   * when no ack comes in time (the message may still have been stored: republish with the same msgID).
+   */
   async publishBytes(
     subject: string,
     data: Uint8Array,
     options: { msgID: string; headers?: Headers; timeoutMs?: number },
   ): Promise<PubAck> {
-    return this.js.publish(this.ns.subject(subject), data, {
-      msgID: options.msgID,
-      headers: this.headers(options.headers),
-      timeout: options.timeoutMs ?? 5000,
-    });
+    const headers = this.headers(options.headers);
+    headers.set(MSG_ID_HEADER, options.msgID);
+    const timeout = options.timeoutMs ?? 5000;
+    const outcome = await this.mux.request(this.ns.subject(subject), data, timeout, headers);
+    if (outcome.kind === 'timeout') throw new RequestTimeoutError(`JetStream ack for ${subject}`, timeout);
+    if (outcome.kind === 'no-responders') {
+      throw new JetStreamPublishError(subject, 'no stream takes this subject (or JetStream is not enabled)');
+    }
+    let ack: { stream?: string; seq?: number; duplicate?: boolean; domain?: string; error?: JsApiError };
+    try {
+      ack = JSON.parse(textDecoder.decode(outcome.msg.data)) as typeof ack;
+    } catch {
+      throw new JetStreamPublishError(subject, 'the ack is not JSON');
+    }
+    if (ack.error) {
+      throw new JetStreamPublishError(subject, ack.error.description ?? 'refused', ack.error.err_code);
+    }
+    if (typeof ack.stream !== 'string' || typeof ack.seq !== 'number') {
+      throw new JetStreamPublishError(subject, 'the ack names no stream and sequence');
+    }
+    return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate === true, domain: ack.domain ?? '' };
   }
 
   /** Fire-and-forget core message (display, gesture, frames): validated against its contract. */
@@ -256,18 +284,15 @@ export class NatsClient {
   ): Promise<ResponseOf<C>> {
     const timeout = options.timeoutMs ?? 2000;
     const data = encodeJson(contract.subject, contract.request, payload);
-    let reply: Msg;
-    try {
-      reply = await this.nc.request(this.ns.subject(contract.subject), data, {
-        timeout,
-        headers: this.headers(options.headers),
-      });
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (code === ErrorCode.NoResponders) throw new NoRespondersError(contract.subject);
-      if (code === ErrorCode.Timeout) throw new RequestTimeoutError(contract.subject, timeout);
-      throw e;
-    }
+    const outcome = await this.mux.request(
+      this.ns.subject(contract.subject),
+      data,
+      timeout,
+      this.headers(options.headers),
+    );
+    if (outcome.kind === 'no-responders') throw new NoRespondersError(contract.subject);
+    if (outcome.kind === 'timeout') throw new RequestTimeoutError(contract.subject, timeout);
+    const reply = outcome.msg;
     const envelope = decodeJson(contract.subject, replyEnvelope(contract.response), reply.data);
     if (!envelope.ok) {
       throw new RequestRefusedError(
@@ -346,8 +371,18 @@ export class NatsClient {
   async drain(): Promise<void> {
     if (this.nc.isClosed()) return;
     await this.settleReplies();
+    this.mux.close();
     await this.nc.drain().catch(() => this.nc.close());
   }
+}
+
+const MSG_ID_HEADER = 'Nats-Msg-Id';
+const textDecoder = new TextDecoder();
+
+interface JsApiError {
+  code?: number;
+  err_code?: number;
+  description?: string;
 }
 
 function isNotFound(e: unknown): boolean {
