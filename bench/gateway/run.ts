@@ -1,6 +1,8 @@
 /**
  * wechat-gateway throughput and latency against the `wechat` npm package (node-webot) on Express and a bare
- * node:http server (the ceiling), all in one run, on the same signed QR-scan callbacks.
+ * node:http server (the ceiling), all in one run, on the same signed callbacks: QR-code scans (the gateway
+ * asks binding for a passive reply) and location reports (no reply). For every figure it also reads, from
+ * /proc, the CPU each process on the machine spent per answer, and works out what the machine's cores allow.
  *
  * Run (NATS with JetStream and Redis up; `source .infra/env` after `bash scripts/infra.sh`):
  *   node -r ./scripts/register-ts.js bench/gateway/run.ts
@@ -10,10 +12,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import Redis from 'ioredis';
 import { connect } from 'nats';
+import { CpuMeter, pidListeningOn } from '../support/process-cpu';
 import { signedScans, type Credentials, type SignedRequest } from './messages';
 
 const autocannon = require('autocannon');
@@ -33,6 +37,8 @@ interface Figures {
   p99: number;
   ok: number;
   bad: number;
+  /** CPU microseconds per answered (2xx) request, by process. */
+  cpu: Record<string, number>;
 }
 
 interface Target {
@@ -96,17 +102,24 @@ async function measure(
   name: string,
   port: number,
   feed: Feed | string,
+  pids: Record<string, number | null | undefined>,
   overallRate?: number,
 ): Promise<Figures> {
   await load(port, feed, WARMUP_SECONDS, overallRate);
+  const meter = new CpuMeter(pids).start();
   const r = await load(port, feed, SECONDS, overallRate);
+  const used = meter.stop();
+  const ok = r['2xx'];
+  const cpu: Record<string, number> = {};
+  for (const [proc, seconds] of Object.entries(used)) cpu[proc] = (seconds * 1e6) / Math.max(ok, 1);
   return {
     name,
     rps: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
-    ok: r['2xx'],
+    ok,
     bad: r.non2xx + r.errors + r.timeouts,
+    cpu,
   };
 }
 
@@ -137,13 +150,21 @@ async function main(): Promise<void> {
   };
   console.log(
     `gateway bench: ${SECONDS} s per figure after ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections, ` +
-      `distinct signed SCAN callbacks, binding answering a news reply over NATS`,
+      `distinct signed callbacks: SCAN (binding answers a news reply over NATS) and LOCATION (no reply)`,
   );
   const plain = signedScans(MESSAGES, 'plain', creds, `${ns}-p`);
   const safe = signedScans(MESSAGES, 'safe', creds, `${ns}-s`);
+  const located = signedScans(MESSAGES, 'safe', creds, `${ns}l`, 'location');
   const paced = signedScans(RATE * (SECONDS + WARMUP_SECONDS) + 1000, 'safe', creds, `${ns}-r`);
 
   const binding = await start('binding', { NATS_URL, NATS_NAMESPACE: ns });
+  // The processes that share the machine's cores with the target while it is measured.
+  const neighbours = {
+    'load generator': process.pid,
+    binding: binding.child.pid,
+    NATS: pidListeningOn(Number(new URL(NATS_URL).port || 4222)),
+    Redis: pidListeningOn(Number(new URL(REDIS_URL).port || 6379)),
+  };
   const rows: Figures[] = [];
   const run = async (
     name: string,
@@ -155,7 +176,7 @@ async function main(): Promise<void> {
     const target = await start(kind, env);
     const feed = typeof list === 'string' ? list : new Feed(list);
     try {
-      rows.push(await measure(name, target.port, feed, rate));
+      rows.push(await measure(name, target.port, feed, { target: target.child.pid, ...neighbours }, rate));
     } finally {
       await stop(target);
     }
@@ -177,6 +198,13 @@ async function main(): Promise<void> {
     );
     const safeEnv = { ...gatewayEnv, WECHAT_ENCODING_AES_KEY: creds.encodingAesKey };
     await run('wechat-gateway, safe mode', 'gateway', safeEnv, safe);
+    await run(
+      'wechat package + Express, safe, LOCATION',
+      'wechat',
+      { ...shared, WECHAT_ENCODING_AES_KEY: creds.encodingAesKey },
+      located,
+    );
+    await run('wechat-gateway, safe, LOCATION', 'gateway', safeEnv, located);
     await run(`wechat-gateway, safe mode at ${RATE} req/s`, 'gateway', safeEnv, paced, RATE);
   } finally {
     await stop(binding);
@@ -202,11 +230,22 @@ async function main(): Promise<void> {
         `${String(r.ok).padStart(8)} ${String(r.bad).padStart(6)}`,
     );
   }
-  const [ceiling, nest, wechatPlain, gatewayPlain, wechatSafe, gatewaySafe, paced1000] = rows;
-  const gatewayAnswers = gatewayPlain.ok + gatewaySafe.ok + paced1000.ok;
+  const [
+    ceiling,
+    nest,
+    wechatPlain,
+    gatewayPlain,
+    wechatSafe,
+    gatewaySafe,
+    wechatLocated,
+    gatewayLocated,
+    paced1000,
+  ] = rows;
+  const gatewayAnswers = gatewayPlain.ok + gatewaySafe.ok + gatewayLocated.ok + paced1000.ok;
   console.log(
     `\ngateway / wechat package: plaintext ${(gatewayPlain.rps / wechatPlain.rps).toFixed(2)}x, ` +
-      `safe mode ${(gatewaySafe.rps / wechatSafe.rps).toFixed(2)}x (target >= 2x in safe mode)`,
+      `safe mode ${(gatewaySafe.rps / wechatSafe.rps).toFixed(2)}x (target >= 2x in safe mode), ` +
+      `safe mode LOCATION ${(gatewayLocated.rps / wechatLocated.rps).toFixed(2)}x`,
   );
   console.log(
     `share of the ceiling: gateway plaintext ${pct(gatewayPlain.rps / ceiling.rps)}, safe ${pct(gatewaySafe.rps / ceiling.rps)}; ` +
@@ -223,6 +262,41 @@ async function main(): Promise<void> {
     `durable publish: ${stored} events in JetStream for ${gatewayAnswers} gateway answers (warm-up included in events; ` +
       'every measured 2xx was published before it was answered)',
   );
+
+  const procs = ['target', 'load generator', 'binding', 'NATS', 'Redis'];
+  console.log(
+    `\nCPU per answer, microseconds (from /proc)\n${'target'.padEnd(48)} ` +
+      procs.map((p) => (p === 'target' ? 'server' : p).padStart(p.length > 8 ? p.length + 1 : 9)).join('') +
+      '    total',
+  );
+  for (const r of rows.slice(2, 8)) {
+    const total = Object.values(r.cpu).reduce((a, b) => a + b, 0);
+    console.log(
+      `${r.name.padEnd(48)} ` +
+        procs
+          .map((p) =>
+            (r.cpu[p] === undefined ? '-' : r.cpu[p].toFixed(0)).padStart(p.length > 8 ? p.length + 1 : 9),
+          )
+          .join('') +
+        total.toFixed(0).padStart(9),
+    );
+  }
+  const cores = availableParallelism();
+  for (const [label, gw, wx] of [
+    ['safe mode SCAN', gatewaySafe, wechatSafe],
+    ['safe mode LOCATION', gatewayLocated, wechatLocated],
+  ] as const) {
+    const total = Object.values(gw.cpu).reduce((a, b) => a + b, 0);
+    const others = total - (gw.cpu.target ?? 0);
+    const goal = 2 * wx.rps;
+    const room = (cores * 1e6) / goal - others;
+    console.log(
+      `${label}: ${cores} cores allow at most ${((cores * 1e6) / total).toFixed(0)} answers/s at this CPU per answer ` +
+        `(${((cores * 1e6) / others).toFixed(0)}/s even if the gateway cost nothing); 2x the wechat package is ` +
+        `${goal.toFixed(0)}/s, which leaves the gateway ${room > 0 ? room.toFixed(0) : 0} us per answer ` +
+        `(it uses ${(gw.cpu.target ?? 0).toFixed(0)}; one event loop also caps it at ${(1e6 / Math.max(gw.cpu.target ?? 1, 1)).toFixed(0)}/s)`,
+    );
+  }
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;

@@ -2,7 +2,8 @@
  * One benchmark target per process, so the load generator never shares an event loop with the server.
  * Prints `READY <port>` once listening; stops on SIGTERM.
  *   bare      node:http answering `success` (the ceiling)
- *   wechat    the `wechat` npm package's middleware on Express, news reply (encrypted in safe mode)
+ *   wechat    the `wechat` npm package's middleware on Express: a news reply to a scan (encrypted in safe
+ *             mode), the empty answer to a location report
  *   gateway   the wechat-gateway, booted as in production (NATS, Redis, JetStream publish)
  *   binding   a trivial binding.reply.scan responder answering a news reply
  */
@@ -37,15 +38,18 @@ async function wechatPackage(): Promise<void> {
   app.disable('x-powered-by');
   app.use(
     '/wechat',
-    wechat(config, (_req: unknown, res: { reply: (c: unknown) => void }) =>
-      res.reply([
-        {
-          title: '您的试衣照片',
-          description: '共 3 张',
-          picurl: 'https://p.example.com/t.jpg',
-          url: 'https://example.com/me',
-        },
-      ]),
+    wechat(config, (req: { weixin: Record<string, string> }, res: { reply: (c: unknown) => void }) =>
+      // A scan gets the news reply binding would give; a location report gets the empty answer (no reply).
+      req.weixin.Event === 'LOCATION'
+        ? res.reply('')
+        : res.reply([
+            {
+              title: '您的试衣照片',
+              description: '共 3 张',
+              picurl: 'https://p.example.com/t.jpg',
+              url: 'https://example.com/me',
+            },
+          ]),
     ),
   );
   const server = app.listen(0, '127.0.0.1', () => ready((server.address() as AddressInfo).port));

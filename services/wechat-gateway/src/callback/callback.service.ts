@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, LOGGER } from '@mirror/platform';
 import {
   callbackReplyBody,
@@ -54,8 +54,10 @@ const DUPLICATE_WAIT_MS = 1000;
  * publish the durable events, and only then answer.
  */
 @Injectable()
-export class CallbackService {
+export class CallbackService implements BeforeApplicationShutdown {
   private readonly crypto: WeChatMessageCrypto | null;
+  /** Replies being written to Redis after their callback was answered. */
+  private readonly pendingStores = new Set<Promise<void>>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -73,6 +75,16 @@ export class CallbackService {
           appId: config.WECHAT_APP_ID,
         })
       : null;
+  }
+
+  /** Lets the replies still being stored reach Redis before its connection closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.settled();
+  }
+
+  /** Resolves once every reply answered so far is stored (or its store failed). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.pendingStores]);
   }
 
   /** GET /wechat: the echostr when the request is genuine, fresh and not a replay. */
@@ -157,9 +169,14 @@ export class CallbackService {
     }
     for (const event of plan.events) this.metrics.publishedEvent(event.contract.subject);
     const body = replyXml ? callbackReplyBody(replyXml, this.crypto) : SUCCESS_REPLY;
-    await this.guard
+    // The events are stored, so the answer need not wait for Redis: WeChat retries only a try it got no
+    // answer to, and a retry that overtakes this write finds the claim in flight and waits for the reply.
+    // Without Redis a retry is processed again, and JetStream's msgID keeps its events from doubling.
+    const stored = this.guard
       .storeReply(plan.eventId, body, this.config.WECHAT_DEDUP_TTL_SECONDS)
       .catch((e: unknown) => this.degraded('store-reply', e));
+    this.pendingStores.add(stored);
+    void stored.finally(() => this.pendingStores.delete(stored));
     this.metrics.replied(source);
     this.logger.debug(
       { eventId: plan.eventId, kind: message.kind, reply: source, needsPush },

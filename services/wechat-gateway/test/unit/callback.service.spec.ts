@@ -262,5 +262,31 @@ describe(CallbackService.name, () => {
       await expect(sut.handle(query, body, clock.current)).resolves.toMatchObject({ outcome: 'accepted' });
       expect(publisher.published[0].events[0].msgID).toMatch(/^wx-evt-/);
     });
+
+    it('answers once the events are published, without waiting for the reply to reach the store', async () => {
+      const { sut, signed, guard, binding, clock } = build();
+      binding.outcome = { kind: 'reply', reply: newsReply };
+      let finishStore!: () => void;
+      const storing = new Promise<void>((resolve) => (finishStore = resolve));
+      const store = guard.storeReply.bind(guard);
+      guard.storeReply = async (eventId: string, body: string) => {
+        await storing;
+        await store(eventId, body);
+      };
+      const { query, body } = signed(scan);
+      const answer = await sut.handle(query, body, clock.current);
+      expect(answer.body).toContain('<MsgType><![CDATA[news]]></MsgType>');
+      // A retry that overtakes the write finds the claim in flight, not a free slot.
+      const eventId = [...guard.records.keys()][0];
+      expect(guard.records.get(eventId)).toBe('p');
+
+      let settled = false;
+      const shutdown = sut.beforeApplicationShutdown().then(() => (settled = true));
+      await new Promise((r) => setImmediate(r));
+      expect(settled).toBe(false); // shutdown waits for the write
+      finishStore();
+      await shutdown;
+      expect(guard.records.get(eventId)).toBe(answer.body);
+    });
   });
 });
