@@ -8,3 +8,4 @@ export * from './platform.module';
 export * from './redis';
 export * from './tokens';
 export * from './redis.providers';
+export * from './wechat-api.providers';

@@ -6,19 +6,23 @@ import {
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { HealthRegistry, LOGGER, MetricsService, REDIS, redisProviders } from '@mirror/platform';
-import { createWeChatApi } from '@mirror/wechat';
+import {
+  HealthRegistry,
+  LOGGER,
+  REDIS,
+  WECHAT_API,
+  redisProviders,
+  wechatApiProvider,
+} from '@mirror/platform';
 import { SERVICE_NAME, type AppConfig } from './config';
 import { createDataSource } from './database/data-source';
 import { applyMigrations } from './database/migration-runner';
 import { Clock } from './shared/clock';
 import { DisplayPublisher } from './shared/display.publisher';
 import { PhotoStoreClient } from './shared/photo-store.client';
-import { WECHAT_API, WeChatRepository } from './wechat/wechat.repository';
-import { wechatMetrics } from './wechat/wechat.metrics';
+import { WeChatRepository } from './wechat/wechat.repository';
 
 /** Closes the Postgres pool once consumers and request handlers have stopped. */
 @Injectable()
@@ -51,24 +55,7 @@ export class InfrastructureModule {
         },
       },
       DataSourceCloser,
-      {
-        provide: WECHAT_API,
-        inject: [REDIS, MetricsService, LOGGER],
-        // the Redis client already applies REDIS_KEY_PREFIX: no second prefix, so qr-issuer and binding share one token
-        useFactory: (redis: Redis, metrics: MetricsService, logger: Logger) =>
-          createWeChatApi({
-            appId: config.WECHAT_APP_ID,
-            appSecret: config.WECHAT_APP_SECRET,
-            apiBase: config.WECHAT_API_BASE,
-            mpBase: config.WECHAT_MP_BASE,
-            openBase: config.WECHAT_OPEN_BASE,
-            timeoutMs: config.WECHAT_TIMEOUT_MS,
-            redis,
-            tokenMode: config.WECHAT_TOKEN_MODE,
-            metrics: wechatMetrics(metrics),
-            token: { logger: logger.child({ component: 'wechat-token' }) },
-          }),
-      },
+      wechatApiProvider(config),
       WeChatRepository,
       Clock,
       DisplayPublisher,

@@ -1,10 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NatsModule } from '@mirror/nats';
-import { REDIS } from '@mirror/platform';
+import { REDIS, WECHAT_API } from '@mirror/platform';
 import type { AppConfig } from './config';
 import { infrastructure } from './infrastructure';
 import { QrModule } from './qr/qr.module';
-import { WECHAT_API } from './wechat/wechat.providers';
 
 /** The service's dependencies (Redis, the WeChat API), visible to every feature module. */
 @Module({})

@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { WECHAT_API } from '@mirror/platform';
 import type { NewsArticle, OAuthGrant, WeChatApi } from '@mirror/wechat';
-
-/** Injection token of the WeChat API (client, shared token provider, OAuth, customer-service messages). */
-export const WECHAT_API = Symbol('WECHAT_API');
 
 /** binding's calls to WeChat's servers: the OAuth link and code exchange, customer-service messages. */
 @Injectable()

@@ -3,7 +3,7 @@ import type { Counter } from 'prom-client';
 
 export type IssueSource = 'session' | 'request';
 
-/** qr-issuer's own Prometheus metrics (the WeChat client's counters are in wechat/wechat.metrics.ts). */
+/** qr-issuer's own Prometheus metrics (the WeChat client's counters come with `wechatApiProvider` from @mirror/platform). */
 export class QrMetrics {
   private readonly issued: Counter;
   private readonly replayed: Counter;

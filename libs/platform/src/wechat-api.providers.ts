@@ -1,5 +1,49 @@
-import type { MetricsService } from '@mirror/platform';
-import { WeChatMetrics, type WeChatCounter } from '@mirror/wechat';
+import type { Provider } from '@nestjs/common';
+import type Redis from 'ioredis';
+import type { Logger } from 'pino';
+import { createWeChatApi, WeChatMetrics, type WeChatApi, type WeChatCounter } from '@mirror/wechat';
+import { MetricsService } from './metrics.service';
+import { REDIS } from './redis.providers';
+import { LOGGER } from './tokens';
+
+/** Injection token of the WeChat API (client, shared access_token, QR codes, customer-service messages). */
+export const WECHAT_API = Symbol('WECHAT_API');
+
+/** The settings of the WeChat API client, as every service's config names them. */
+export interface WeChatApiSettings {
+  WECHAT_APP_ID: string;
+  WECHAT_APP_SECRET: string;
+  WECHAT_API_BASE: string;
+  WECHAT_MP_BASE: string;
+  WECHAT_OPEN_BASE: string;
+  WECHAT_TIMEOUT_MS: number;
+  WECHAT_TOKEN_MODE: 'classic' | 'stable';
+}
+
+/**
+ * The WeChat API on the service's Redis client, its counters in the service's Prometheus registry. The Redis
+ * client already applies REDIS_KEY_PREFIX, so no second prefix is given here: every service configured with
+ * the same prefix shares one access_token.
+ */
+export function wechatApiProvider(config: WeChatApiSettings): Provider {
+  return {
+    provide: WECHAT_API,
+    inject: [REDIS, MetricsService, LOGGER],
+    useFactory: (redis: Redis, metrics: MetricsService, logger: Logger): WeChatApi =>
+      createWeChatApi({
+        appId: config.WECHAT_APP_ID,
+        appSecret: config.WECHAT_APP_SECRET,
+        apiBase: config.WECHAT_API_BASE,
+        mpBase: config.WECHAT_MP_BASE,
+        openBase: config.WECHAT_OPEN_BASE,
+        timeoutMs: config.WECHAT_TIMEOUT_MS,
+        redis,
+        tokenMode: config.WECHAT_TOKEN_MODE,
+        metrics: wechatMetrics(metrics),
+        token: { logger: logger.child({ component: 'wechat-token' }) },
+      }),
+  };
+}
 
 interface CounterSpec {
   name: string;
