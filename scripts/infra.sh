@@ -95,7 +95,12 @@ fi
 # --- Object storage --------------------------------------------------------------------------
 if [ -z "${S3_ENDPOINT:-}" ]; then
   if ! port_open "$S3_LOCAL_PORT"; then
-    [ -d node_modules/s3rver ] || die "s3rver is not installed: run npm ci first"
+    if [ ! -d node_modules/s3rver ]; then
+      log "installing the npm packages (s3rver comes with them)"
+      # shellcheck source=scripts/lib.sh
+      . "$ROOT/scripts/lib.sh"
+      ensure_deps
+    fi
     log "starting s3rver on $S3_LOCAL_PORT"
     S3_LOCAL_PORT=$S3_LOCAL_PORT S3_LOCAL_DIR="$STATE/s3" S3_LOCAL_BUCKETS="$S3_BUCKET" \
       nohup node scripts/s3-local.js >"$STATE/logs/s3.log" 2>&1 &

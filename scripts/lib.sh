@@ -1,4 +1,4 @@
-# Shared by scripts/test.sh and scripts/demo.sh.
+# Shared by scripts/test.sh, scripts/demo.sh and scripts/infra.sh.
 
 # Installs exactly what package-lock.json says, once per lock change.
 # npm 11 refuses a lock that lacks optional platform builds the registry does not serve (here:

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
+import { LocalServerProcess } from './local-server';
 
 /** A free TCP port on the loopback interface. */
 export function freePort(): Promise<number> {
@@ -21,10 +21,8 @@ export function freePort(): Promise<number> {
  * A private nats-server (Debian's binary) with JetStream, for tests that stop and restart NATS.
  * The store directory survives restarts, as on a real server.
  */
-export class LocalNatsServer {
-  private proc?: ChildProcess;
+export class LocalNatsServer extends LocalServerProcess {
   readonly storeDir = mkdtempSync(join(tmpdir(), 'nats-test-'));
-  private constructor(readonly port: number) {}
 
   static async start(): Promise<LocalNatsServer> {
     const server = new LocalNatsServer(await freePort());
@@ -36,33 +34,19 @@ export class LocalNatsServer {
     return `nats://127.0.0.1:${this.port}`;
   }
 
-  async resume(): Promise<void> {
-    const bin = process.env.NATS_SERVER_BIN ?? 'nats-server';
+  protected command() {
     // the same limits as deploy/nats/nats.conf, without its fixed monitoring port
     const config = join(this.storeDir, 'nats.conf');
     writeFileSync(config, 'max_payload: 16MB\nmax_pending: 64MB\n');
-    const args = ['-c', config, '-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir];
-    this.proc = spawn(bin, args, { stdio: 'ignore' });
-    const deadline = Date.now() + 10000;
-    for (;;) {
-      try {
-        const nc = await connect({ servers: this.url, timeout: 500 });
-        await nc.close();
-        return;
-      } catch {
-        if (Date.now() > deadline) throw new Error(`nats-server did not start on ${this.url}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    return {
+      bin: process.env.NATS_SERVER_BIN ?? 'nats-server',
+      args: ['-c', config, '-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir],
+    };
   }
 
-  async stop(): Promise<void> {
-    const proc = this.proc;
-    if (!proc || proc.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      proc.once('exit', () => resolve());
-      proc.kill('SIGKILL');
-    });
+  protected async probe(): Promise<void> {
+    const nc = await connect({ servers: this.url, timeout: 500 });
+    await nc.close();
   }
 
   async dispose(): Promise<void> {

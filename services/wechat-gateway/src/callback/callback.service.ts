@@ -45,8 +45,8 @@ const TIMESTAMP = /^\d{1,12}$/;
 const WECHAT_TRY_MS = 5000;
 /** Answer (or give up publishing) by then, measured from the request's arrival. */
 const PUBLISH_DEADLINE_MS = 4500;
-/** How long a concurrent duplicate waits for the first delivery's reply before doing the work itself. */
-const DUPLICATE_WAIT_MS = 1000;
+/** How often a retry that found its first delivery in flight looks for that delivery's reply. */
+const DUPLICATE_POLL_MS = 50;
 
 /**
  * The rules of the callback URL: authenticate (signature, msg_signature, AES, AppID), refuse stale or
@@ -126,7 +126,7 @@ export class CallbackService implements BeforeApplicationShutdown {
     if (claim.kind === 'replayed-nonce') throw new ReplayedNonceError();
     if (claim.kind === 'answered') return this.duplicate(claim.body);
     if (claim.kind === 'in-flight') {
-      const stored = await this.waitForReply(plan.eventId);
+      const stored = await this.waitForReply(plan.eventId, receivedAt);
       if (stored !== null) return this.duplicate(stored);
       this.logger.warn(
         { eventId: plan.eventId },
@@ -228,10 +228,15 @@ export class CallbackService implements BeforeApplicationShutdown {
     }
   }
 
-  private async waitForReply(eventId: string): Promise<string | null> {
-    const deadline = this.clock.now() + Math.min(DUPLICATE_WAIT_MS, this.config.WECHAT_REPLY_BUDGET_MS);
+  /**
+   * A retry whose first delivery is still in flight waits for that delivery's reply for as long as it could
+   * have waited for binding (the reply budget, from its own arrival), so it can still publish and answer
+   * inside WeChat's 5 s if the first delivery never finishes.
+   */
+  private async waitForReply(eventId: string, receivedAt: number): Promise<string | null> {
+    const deadline = receivedAt + this.config.WECHAT_REPLY_BUDGET_MS;
     while (this.clock.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, DUPLICATE_POLL_MS));
       const stored = await this.guard.storedReply(eventId).catch(() => null);
       if (stored !== null) return stored;
     }

@@ -83,7 +83,11 @@ class FakeGuard {
 class FakePublisher {
   published: { events: PlannedEvent[]; needsPush: boolean; timeoutMs: number }[] = [];
   fail = false;
+  /** Publishes wait on these, one per call, in order (a stuck or slow JetStream). */
+  gates: Promise<void>[] = [];
   async publish(events: PlannedEvent[], needsPush: boolean, timeoutMs: number) {
+    const gate = this.gates.shift();
+    if (gate) await gate;
     if (this.fail) throw new EventPublishFailedError(events[0].contract.subject, new Error('nats down'));
     this.published.push({ events, needsPush, timeoutMs });
   }
@@ -261,6 +265,46 @@ describe(CallbackService.name, () => {
       const { query, body } = signed(scan);
       await expect(sut.handle(query, body, clock.current)).resolves.toMatchObject({ outcome: 'accepted' });
       expect(publisher.published[0].events[0].msgID).toMatch(/^wx-evt-/);
+    });
+
+    it("answers a retry that arrives while the first delivery is in flight with that delivery's reply", async () => {
+      const { sut, signed, publisher, binding, clock } = build();
+      binding.outcome = { kind: 'reply', reply: newsReply };
+      let release!: () => void;
+      publisher.gates.push(new Promise<void>((resolve) => (release = resolve)));
+      const first = signed(scan);
+      const firstAnswer = sut.handle(first.query, first.body, clock.current);
+      const retry = signed(scan); // WeChat's retry: same callback, fresh timestamp and nonce
+      const retryAnswer = sut.handle(retry.query, retry.body, clock.current);
+      await new Promise((r) => setTimeout(r, 120)); // the retry is polling by now
+      release();
+      const answered = await firstAnswer;
+      await expect(retryAnswer).resolves.toEqual({ body: answered.body, outcome: 'duplicate' });
+      expect(binding.asked).toHaveLength(1);
+      expect(publisher.published).toHaveLength(1);
+    });
+
+    it('handles a retry itself when the first delivery never finishes within the reply budget', async () => {
+      const { sut, signed, guard, publisher, binding, clock } = build();
+      publisher.gates.push(new Promise<void>(() => undefined)); // the first delivery's publish hangs
+      const first = signed(scan);
+      void sut.handle(first.query, first.body, clock.current);
+      await new Promise((r) => setImmediate(r));
+      // Each look at the store finds nothing, and a second passes.
+      const look = guard.storedReply.bind(guard);
+      guard.storedReply = async (eventId: string) => {
+        clock.current += 1000;
+        return look(eventId);
+      };
+      const retry = signed(scan);
+      const arrived = clock.current;
+      const answer = await sut.handle(retry.query, retry.body, arrived);
+      expect(clock.current - arrived).toBe(3000); // waited exactly the reply budget
+      expect(answer).toEqual({ body: 'success', outcome: 'accepted' });
+      // No time was left for binding; the event asks for a pushed message instead.
+      expect(binding.asked.at(-1)!.timeoutMs).toBeLessThanOrEqual(0);
+      expect(publisher.published).toHaveLength(1);
+      expect(publisher.published[0].needsPush).toBe(true);
     });
 
     it('answers once the events are published, without waiting for the reply to reach the store', async () => {
