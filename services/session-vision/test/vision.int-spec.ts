@@ -128,9 +128,12 @@ describe('session-vision (one replica)', () => {
 
   it('skips frames that are not images, keeps going, and counts them', async () => {
     const camera = new MirrorCamera(nc, ns, 'fitting-3');
-    for (const junk of garbageFrames()) {
+    const undecodable = () => sut.counter('vision_frames_total', 'outcome="undecodable"');
+    const before = await undecodable();
+    // One at a time: a frame still waiting when the next arrives would be dropped (latest frame wins).
+    for (const [i, junk] of garbageFrames().entries()) {
       camera.send(junk);
-      await new Promise((r) => setTimeout(r, 50));
+      await waitFor(async () => ((await undecodable()) >= before + i + 1 ? true : null), 5000);
     }
     camera.send(person, null); // no ts/seq headers
     camera.send(person, { ts: 'yesterday' });
