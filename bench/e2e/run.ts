@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Events, MirrorSubjects, Requests, decode, type QrIssued } from '@mirror/contracts';
-import { CallbackSigner, SERVICE_NAMES, SimulatedCustomer, startSystem } from '@mirror/demo';
+import { CallbackSigner, SERVICE_NAMES, SimulatedCustomer, infraFromEnv, startSystem } from '@mirror/demo';
 import { NatsClient } from '@mirror/nats';
 import { createTestDatabase, uniqueName, waitFor } from '@mirror/testing';
 import pino from 'pino';
@@ -29,26 +29,12 @@ const CPU_PROF = process.env.BENCH_CPU_PROF;
 const openidOf = (i: number) => `oBenchCustomer${String(i).padStart(8, '0')}`;
 
 async function main() {
-  const need = [
-    'NATS_URL',
-    'DATABASE_URL',
-    'REDIS_URL',
-    'S3_ENDPOINT',
-    'S3_ACCESS_KEY',
-    'S3_SECRET_KEY',
-    'S3_BUCKET',
-  ];
-  const missing = need.filter((k) => !process.env[k]);
-  if (missing.length)
-    throw new Error(`missing ${missing.join(', ')}: run bash scripts/infra.sh && source .infra/env`);
+  const infra = infraFromEnv('run bash scripts/infra.sh && source .infra/env');
   const namespace = uniqueName('bench');
   const database = await createTestDatabase(); // a clean slate each run, dropped at the end
   console.log(`bench/e2e: starting the system (namespace ${namespace})…`);
   const system = await startSystem({
-    infra: {
-      ...Object.fromEntries(need.map((k) => [k, process.env[k]!])),
-      DATABASE_URL: database.url,
-    } as never,
+    infra: { ...infra, DATABASE_URL: database.url },
     basePort: Number(process.env.BENCH_BASE_PORT ?? 3600),
     namespace,
     logDir: resolve(ROOT, 'artifacts/bench-e2e-logs'),

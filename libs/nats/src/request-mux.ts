@@ -26,11 +26,8 @@ export class RequestMux {
   private readonly subscription: Subscription;
   private next = 0;
 
-  constructor(
-    private readonly nc: NatsConnection,
-    inboxPrefix = '_INBOX',
-  ) {
-    this.inbox = `${createInbox(inboxPrefix)}.`;
+  constructor(private readonly nc: NatsConnection) {
+    this.inbox = `${createInbox()}.`;
     this.subscription = nc.subscribe(`${this.inbox}*`, {
       callback: (err, msg) => {
         if (err) return;

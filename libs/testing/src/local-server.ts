@@ -21,8 +21,8 @@ export abstract class LocalServerProcess {
   async resume(): Promise<void> {
     const { bin, args } = this.command();
     const proc = spawn(bin, args, { stdio: 'ignore' });
-    let failed: Error | undefined;
-    proc.once('error', (e) => (failed = e)); // e.g. the binary is not installed
+    const spawned: { error?: Error } = {};
+    proc.once('error', (e) => (spawned.error = e)); // e.g. the binary is not installed
     this.proc = proc;
     const deadline = Date.now() + 10000;
     for (;;) {
@@ -30,8 +30,7 @@ export abstract class LocalServerProcess {
         await this.probe();
         return;
       } catch {
-        const spawnError = failed as Error | undefined;
-        if (spawnError) throw new Error(`cannot start ${bin}: ${spawnError.message}`);
+        if (spawned.error) throw new Error(`cannot start ${bin}: ${spawned.error.message}`);
         if (proc.exitCode !== null) throw new Error(`${bin} exited with ${proc.exitCode} on ${this.url}`);
         if (Date.now() > deadline) throw new Error(`${bin} did not start on ${this.url}`);
         await new Promise((r) => setTimeout(r, 100));

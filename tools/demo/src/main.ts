@@ -5,27 +5,11 @@ import { Events, MirrorSubjects, decode, mirrorDisplay, mirrorGesture } from '@m
 import { NatsClient } from '@mirror/nats';
 import pino from 'pino';
 import { SimulatedCustomer } from './customer';
-import { startSystem, type RunningSystem } from './system';
+import { infraFromEnv, startSystem, type RunningSystem } from './system';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const MIRROR = 'demo-mirror-1';
 const say = (step: string, text: string) => console.log(`\x1b[1m[${step}]\x1b[0m ${text}`);
-
-function infraFromEnv() {
-  const keys = [
-    'NATS_URL',
-    'DATABASE_URL',
-    'REDIS_URL',
-    'S3_ENDPOINT',
-    'S3_ACCESS_KEY',
-    'S3_SECRET_KEY',
-    'S3_BUCKET',
-  ] as const;
-  const missing = keys.filter((k) => !process.env[k]);
-  if (missing.length)
-    throw new Error(`missing ${missing.join(', ')}: run through scripts/demo.sh (it sources .infra/env)`);
-  return Object.fromEntries(keys.map((k) => [k, process.env[k]!])) as Record<(typeof keys)[number], string>;
-}
 
 function waitFor<T>(
   register: (resolve: (v: T) => void) => void,
@@ -60,7 +44,7 @@ async function main() {
   process.once('SIGTERM', () => void shutdown(0));
 
   const system = await startSystem({
-    infra: infraFromEnv(),
+    infra: infraFromEnv('run through scripts/demo.sh (it sources .infra/env)'),
     basePort,
     namespace: '',
     logDir,

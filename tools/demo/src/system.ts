@@ -43,6 +43,23 @@ export interface RunningSystem {
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
+const INFRA_KEYS = [
+  'NATS_URL',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'S3_ENDPOINT',
+  'S3_ACCESS_KEY',
+  'S3_SECRET_KEY',
+  'S3_BUCKET',
+] as const satisfies readonly (keyof SystemOptions['infra'])[];
+
+/** The dependencies from the environment (`.infra/env`); `hint` says how to get them when some are missing. */
+export function infraFromEnv(hint: string): SystemOptions['infra'] {
+  const missing = INFRA_KEYS.filter((k) => !process.env[k]);
+  if (missing.length) throw new Error(`missing ${missing.join(', ')}: ${hint}`);
+  return Object.fromEntries(INFRA_KEYS.map((k) => [k, process.env[k]!])) as SystemOptions['infra'];
+}
+
 /** Alphanumerics only, as WeChat's EncodingAESKey and tokens are. */
 function randomAlnum(length: number): string {
   const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

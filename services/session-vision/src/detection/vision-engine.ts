@@ -12,16 +12,17 @@ import {
   regionTransform,
 } from './geometry';
 import { loadHuman } from './human-loader';
-import type {
-  AnalysisMode,
-  BodyObservation,
-  BodyPart,
-  Box,
-  FaceObservation,
-  FrameAnalysis,
-  HandDetectorLabel,
-  HandObservation,
-  Landmark,
+import {
+  confidentUpperBodyKeypoints,
+  type AnalysisMode,
+  type BodyObservation,
+  type BodyPart,
+  type Box,
+  type FaceObservation,
+  type FrameAnalysis,
+  type HandDetectorLabel,
+  type HandObservation,
+  type Landmark,
 } from './vision.types';
 
 type Tf = typeof tfc;
@@ -70,15 +71,6 @@ export const DEFAULT_ENGINE_OPTIONS: VisionEngineOptions = {
   minDetectorScore: 0.15,
 };
 
-const UPPER_BODY: BodyPart[] = [
-  'nose',
-  'leftEye',
-  'rightEye',
-  'leftEar',
-  'rightEar',
-  'leftShoulder',
-  'rightShoulder',
-];
 const SKELETON_SIZE = 224;
 // Region side relative to the forearm, and how far past the wrist the hand's centre sits.
 const WRIST_REGION_SCALE = 1.6;
@@ -157,7 +149,7 @@ export class VisionEngine {
   bodySettlesPresence(body: BodyObservation | null): boolean {
     if (!body) return false;
     const { score, upperBodyKeypoints } = this.options.bodySettlesAt;
-    const upper = UPPER_BODY.filter((p) => (body.keypoints[p]?.score ?? 0) >= 0.5).length;
+    const upper = confidentUpperBodyKeypoints(body);
     return body.score >= score || upper >= upperBodyKeypoints;
   }
 

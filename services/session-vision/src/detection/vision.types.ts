@@ -47,6 +47,22 @@ export interface BodyObservation {
   keypoints: Partial<Record<BodyPart, BodyKeypoint>>;
 }
 
+/** Head and shoulders: what the camera sees of someone standing close to the mirror. */
+const UPPER_BODY: readonly BodyPart[] = [
+  'nose',
+  'leftEye',
+  'rightEye',
+  'leftEar',
+  'rightEar',
+  'leftShoulder',
+  'rightShoulder',
+];
+
+/** How many head-and-shoulder keypoints the body model is confident about (score >= 0.5). */
+export function confidentUpperBodyKeypoints(body: BodyObservation): number {
+  return UPPER_BODY.filter((p) => (body.keypoints[p]?.score ?? 0) >= 0.5).length;
+}
+
 /** Where a hand's landmarks were looked for: the hand detector, a region around a wrist, or last frame's hand. */
 export type HandSource = 'detector' | 'pose' | 'track';
 

@@ -1,4 +1,4 @@
-import type { BodyPart, FrameAnalysis } from '../detection/vision.types';
+import { confidentUpperBodyKeypoints, type FrameAnalysis } from '../detection/vision.types';
 import { isOnAnArm } from '../gestures/static-gesture.classifier';
 
 export interface PresenceThresholds {
@@ -19,16 +19,6 @@ export const DEFAULT_PRESENCE_THRESHOLDS: PresenceThresholds = {
   hand: 0.65,
 };
 
-const UPPER_BODY: BodyPart[] = [
-  'nose',
-  'leftEye',
-  'rightEye',
-  'leftEar',
-  'rightEar',
-  'leftShoulder',
-  'rightShoulder',
-];
-
 export interface PresenceVerdict {
   present: boolean;
   /** Which cue decided it, for logs and the accuracy bench. */
@@ -44,7 +34,7 @@ export function classifyPresence(
   const body = analysis.body;
   if (body && body.score >= thresholds.body) return { present: true, reason: 'body' };
   // Someone close to the mirror shows head and shoulders only: the mean over 17 keypoints stays low.
-  const upper = body ? UPPER_BODY.filter((p) => (body.keypoints[p]?.score ?? 0) >= 0.5).length : 0;
+  const upper = body ? confidentUpperBodyKeypoints(body) : 0;
   if (upper >= thresholds.upperBodyKeypoints) return { present: true, reason: 'upper-body' };
   if (analysis.hands.some((h) => h.score >= thresholds.hand && isOnAnArm(h, body))) {
     return { present: true, reason: 'hand' };

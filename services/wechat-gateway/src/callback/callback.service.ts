@@ -79,11 +79,6 @@ export class CallbackService implements BeforeApplicationShutdown {
 
   /** Lets the replies still being stored reach Redis before its connection closes. */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.settled();
-  }
-
-  /** Resolves once every reply answered so far is stored (or its store failed). */
-  async settled(): Promise<void> {
     await Promise.allSettled([...this.pendingStores]);
   }
 
