@@ -1,8 +1,8 @@
 # Shared by scripts/test.sh, scripts/demo.sh and scripts/infra.sh.
 
 # Installs exactly what package-lock.json says, once per lock change.
-# npm 11 refuses a lock that lacks optional platform builds the registry does not serve (here:
-# @swc/core for macOS/Windows); npm 10 installs the same lock, so it is the fallback.
+# The lock lists every platform's optional builds (@swc/core, sharp), as npm 11 requires; npm 10 accepts
+# it too. The npm 10 fallback stays for machines whose npm 11 is missing or broken.
 ensure_deps() {
   local sum
   sum=$(sha256sum package-lock.json | cut -d' ' -f1)

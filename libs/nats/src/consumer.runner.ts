@@ -1,3 +1,4 @@
+import { settleWithin, sleep } from '@mirror/async';
 import type { ConsumerMessages, JsMsg } from 'nats';
 import type { Logger } from 'pino';
 import { ContractViolationError, deadLetterSubject, type StreamName } from '@mirror/contracts';
@@ -155,14 +156,8 @@ export class ConsumerRunner<T> {
     this.waiters.splice(0).forEach((w) => w());
     await this.messages?.close().catch(() => undefined);
     await Promise.allSettled([...this.inFlight]);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.loop, new Promise((r) => (timer = setTimeout(r, 2000)))]);
-    clearTimeout(timer);
+    if (this.loop) await settleWithin(this.loop, 2000);
   }
-}
-
-function sleep(ms: number) {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 function errorText(e: unknown) {

@@ -1,3 +1,4 @@
+import { settleWithin } from '@mirror/async';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -348,14 +349,7 @@ export class NatsClient {
 
   /** Waits (bounded) for request handlers that are still answering. */
   async settleReplies(timeoutMs = 5000): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.inFlightReplies]),
-      new Promise((r) => {
-        timer = setTimeout(r, timeoutMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    await settleWithin(Promise.allSettled([...this.inFlightReplies]), timeoutMs);
   }
 
   /** Headers for an outgoing message, carrying the current correlation id. */

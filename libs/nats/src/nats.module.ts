@@ -17,9 +17,14 @@ import { ConsumerRunner, type EventContext } from './consumer.runner';
 import { NATS_HANDLER, type NatsHandlerMetadata } from './decorators';
 import { NatsClient } from './nats.client';
 
+/** The NATS settings every service's config has (`natsShape` of @mirror/config). */
+export interface NatsConfig {
+  NATS_URL: string;
+  NATS_NAMESPACE?: string;
+}
+
 export interface NatsModuleOptions {
-  servers: string;
-  namespace?: string;
+  config: NatsConfig;
   /** Connection name, usually the service name. */
   name: string;
   /** Streams this service publishes to or consumes from; declared idempotently at start-up. */
@@ -148,9 +153,9 @@ export class NatsModule {
           inject: [LOGGER],
           useFactory: (logger: Logger) =>
             NatsClient.connect({
-              servers: options.servers,
+              servers: options.config.NATS_URL,
               name: options.name,
-              namespace: options.namespace,
+              namespace: options.config.NATS_NAMESPACE,
               logger,
             }),
         },

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { withTimeout } from '@mirror/async';
 
 /** A dependency whose reachability decides readiness; `check` rejects with the reason when it is down. */
 export interface HealthIndicator {
@@ -29,7 +30,9 @@ export class HealthRegistry {
     const checks = await Promise.all(
       this.indicators.map(async (ind) => {
         try {
-          await withTimeout(ind.check(), timeoutMs, `${ind.name} did not answer within ${timeoutMs} ms`);
+          await withTimeout(ind.check(), timeoutMs, {
+            reject: () => new Error(`${ind.name} did not answer within ${timeoutMs} ms`),
+          });
           return { name: ind.name, ok: true };
         } catch (e) {
           return { name: ind.name, ok: false, error: e instanceof Error ? e.message : String(e) };
@@ -39,14 +42,4 @@ export class HealthRegistry {
     if (this.shuttingDown) checks.push({ name: 'process', ok: false, error: 'shutting down' });
     return { ready: checks.every((c) => c.ok), checks };
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(message)), ms);
-    }),
-  ]);
 }

@@ -1,3 +1,4 @@
+export * from './clock';
 export * from './bootstrap';
 export * from './correlation';
 export * from './health.controller';

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { Clock } from './clock';
 import { HealthController } from './health.controller';
 import { HealthRegistry } from './health.registry';
 import { MetricsService } from './metrics.service';
@@ -11,7 +12,7 @@ export interface PlatformOptions {
   config: unknown;
 }
 
-/** Logger, typed config, metrics and health for every service; imported once by each AppModule. */
+/** Logger, typed config, metrics, health and the clock for every service; added around each AppModule. */
 @Global()
 @Module({})
 export class PlatformModule {
@@ -24,8 +25,9 @@ export class PlatformModule {
         { provide: APP_CONFIG, useValue: options.config },
         MetricsService,
         HealthRegistry,
+        Clock,
       ],
-      exports: [LOGGER, APP_CONFIG, MetricsService, HealthRegistry],
+      exports: [LOGGER, APP_CONFIG, MetricsService, HealthRegistry, Clock],
     };
   }
 }

@@ -20,7 +20,7 @@ class ProbeModule {
   static register(servers: string): DynamicModule {
     return {
       module: ProbeModule,
-      imports: [NatsModule.forRoot({ servers, name: 'probe', streams: ['SESSIONS'] })],
+      imports: [NatsModule.forRoot({ config: { NATS_URL: servers }, name: 'probe', streams: ['SESSIONS'] })],
       providers: [SessionsSeen],
     };
   }

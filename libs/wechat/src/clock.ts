@@ -26,5 +26,4 @@ export class ManualClock implements Clock {
   }
 }
 
-/** Resolves after `ms` milliseconds (real time). */
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep } from '@mirror/async';

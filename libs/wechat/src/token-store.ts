@@ -1,3 +1,4 @@
+import { withTimeout } from '@mirror/async';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { TokenStoreUnavailableError, TransportFailure } from './errors';
@@ -109,17 +110,12 @@ export class RedisTokenStore {
 
   /** Races a Redis command against the timeout; Redis errors never carry their arguments (the token) outward. */
   private async guard<T>(operation: string, command: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new TokenStoreUnavailableError(operation, `no answer within ${this.timeoutMs} ms`)),
-        this.timeoutMs,
-      );
-    });
     // The command may still settle after the timeout; swallow that so it is not an unhandled rejection.
     command.catch(() => undefined);
     try {
-      return await Promise.race([command, timeout]);
+      return await withTimeout(command, this.timeoutMs, {
+        reject: () => new TokenStoreUnavailableError(operation, `no answer within ${this.timeoutMs} ms`),
+      });
     } catch (error) {
       if (error instanceof TokenStoreUnavailableError) throw error;
       // Only the error's name and code: a Redis reply error may echo the command, which can hold the token.
@@ -128,8 +124,6 @@ export class RedisTokenStore {
         operation,
         `${name ?? 'Error'}${code ? ` (${code})` : ''} from Redis`,
       );
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

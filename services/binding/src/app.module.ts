@@ -20,8 +20,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         NatsModule.forRoot({
-          servers: config.NATS_URL,
-          namespace: config.NATS_NAMESPACE,
+          config,
           name: 'binding',
           streams: ['SESSIONS', 'QR', 'PHOTOS', 'WECHAT'],
         }),

@@ -11,8 +11,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         NatsModule.forRoot({
-          servers: config.NATS_URL,
-          namespace: config.NATS_NAMESPACE,
+          config,
           name: 'photo-store',
           streams: ['PHOTOS_IN', 'PHOTOS'],
         }),

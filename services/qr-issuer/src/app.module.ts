@@ -17,8 +17,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         NatsModule.forRoot({
-          servers: config.NATS_URL,
-          namespace: config.NATS_NAMESPACE,
+          config,
           name: 'qr-issuer',
           streams: ['SESSIONS', 'QR'],
         }),

@@ -91,8 +91,7 @@ export class VisionModule {
       module: VisionModule,
       imports: [
         NatsModule.forRoot({
-          servers: config.NATS_URL,
-          namespace: config.NATS_NAMESPACE,
+          config,
           name: 'session-vision',
           streams: ['SESSIONS'],
         }),

@@ -14,8 +14,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         NatsModule.forRoot({
-          servers: config.NATS_URL,
-          namespace: config.NATS_NAMESPACE,
+          config,
           name: 'wechat-gateway',
           streams: ['WECHAT'],
         }),
