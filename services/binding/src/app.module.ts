@@ -1,13 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { NatsModule } from '@mirror/nats';
 import { ClaimsModule } from './claims/claims.module';
 import type { AppConfig } from './config';
 import { CustomersModule } from './customers/customers.module';
-import { RepositoriesModule } from './database/repositories.module';
 import { GalleryModule } from './gallery/gallery.module';
-import { InfrastructureModule } from './infrastructure';
+import { InfrastructureModule } from './infrastructure.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { PhotosModule } from './photos/photos.module';
+import { PushModule } from './push/push.module';
 import { RepliesModule } from './replies/replies.module';
 import { RetentionModule } from './retention/retention.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -19,19 +18,14 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        NatsModule.forRoot({
-          config,
-          name: 'binding',
-          streams: ['SESSIONS', 'QR', 'PHOTOS', 'WECHAT'],
-        }),
-        InfrastructureModule.register(config),
-        RepositoriesModule,
-        ClaimsModule,
+        InfrastructureModule.forRoot(config),
+        CustomersModule,
         SessionsModule,
         PhotosModule,
-        RepliesModule,
-        CustomersModule,
+        ClaimsModule,
+        PushModule,
         OAuthModule,
+        RepliesModule,
         GalleryModule,
         RetentionModule,
       ],

@@ -1,9 +1,12 @@
-import { runService } from '@mirror/platform';
+import { runService, type ServiceDefinition } from '@mirror/platform';
 import { AppModule } from './app.module';
-import { SERVICE_NAME, loadAppConfig } from './config';
+import { SERVICE_NAME, loadAppConfig, type AppConfig } from './config';
 
-runService({
+/** binding as the platform runs it (and as the integration tests boot it, with their own environment). */
+export const bindingService: ServiceDefinition<AppConfig> = {
   name: SERVICE_NAME,
   loadConfig: () => loadAppConfig(),
   module: (config) => AppModule.register(config),
-});
+};
+
+if (require.main === module) runService(bindingService);

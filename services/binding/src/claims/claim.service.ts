@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource, type EntityManager } from 'typeorm';
-import { LOGGER, MetricsService } from '@mirror/platform';
+import type { QrIssued } from '@mirror/contracts';
+import { Clock, LOGGER, MetricsService } from '@mirror/platform';
 import type { ScanOutcome } from '../database/entities/scan.entity';
+import { UnitOfWork } from '../database/unit-of-work';
+import { SessionRepository } from '../sessions/session.repository';
 import { DisplayPublisher } from '../shared/display.publisher';
-import { Messages } from '../replies/messages';
+import { Messages } from '../shared/messages';
 import { ClaimRepository, type Decision } from './claim.repository';
 
 export interface ScanInput {
@@ -29,22 +31,25 @@ interface Claimed {
 }
 
 /**
- * Claims: the first openid to scan a session's QR code claims the session. One code path for the
- * gateway's synchronous `binding.reply.scan` and the durable `wechat.qr.scanned`, idempotent by event id.
+ * Claims: the first openid to scan a session's QR code claims the session (the rule: claim-rule.ts). One
+ * code path for the gateway's synchronous `binding.reply.scan` and the durable `wechat.qr.scanned`,
+ * idempotent by event id; and the scene's `qr.issued`, which decides the scans that came before it.
  */
 @Injectable()
 export class ClaimService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly claims: ClaimRepository,
+    private readonly sessions: SessionRepository,
     private readonly display: DisplayPublisher,
+    private readonly clock: Clock,
     private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /** Records a scan and claims its session when it is the first; a repeat of the same event changes nothing. */
   async recordScan(input: ScanInput): Promise<ScanResult> {
-    const decision = await this.claims.recordScan(this.dataSource.manager, input);
+    const decision = await this.claims.recordScan(input);
     this.decided(decision);
     if (decision.claimed) this.announce([{ mirrorId: decision.mirrorId!, sessionId: decision.sessionId! }]);
     return {
@@ -55,17 +60,31 @@ export class ClaimService {
     };
   }
 
-  /** Scans that arrived before their scene: evaluated, first scanner first, once the scene is known. */
-  async resolvePending(em: EntityManager, scene: string, claimed: Claimed[]): Promise<void> {
-    for (const eventId of await this.claims.pendingScans(em, scene)) {
-      const decision = await this.claims.evaluateScan(em, eventId);
-      this.decided(decision);
-      if (decision.claimed) claimed.push({ mirrorId: decision.mirrorId!, sessionId: decision.sessionId! });
-    }
+  /** Records the session's QR code; scans that came before it are now decided, first scanner first. */
+  async recordQrIssued(event: QrIssued): Promise<void> {
+    const claimed: Claimed[] = [];
+    await this.uow.transaction(async () => {
+      await this.claims.lockScene(event.scene);
+      await this.sessions.touchMirror(event.mirrorId, this.clock.date());
+      await this.sessions.ensureSession(event.sessionId, event.mirrorId);
+      await this.claims.insertScene({
+        scene: event.scene,
+        sessionId: event.sessionId,
+        ticket: event.ticket,
+        url: event.url,
+        expiresAt: new Date(event.expiresAt),
+      });
+      for (const eventId of await this.claims.pendingScans(event.scene)) {
+        const decision = await this.claims.evaluateScan(eventId);
+        this.decided(decision);
+        if (decision.claimed) claimed.push({ mirrorId: decision.mirrorId!, sessionId: decision.sessionId! });
+      }
+    });
+    this.announce(claimed);
   }
 
   /** Shows the claim on the mirror (after commit: the screen must never announce a claim that was rolled back). */
-  announce(claimed: Claimed[]): void {
+  private announce(claimed: Claimed[]): void {
     for (const c of claimed) {
       try {
         this.display.notice(c.mirrorId, c.sessionId, Messages.mirrorClaimed);

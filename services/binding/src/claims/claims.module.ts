@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
+import { SessionsModule } from '../sessions/sessions.module';
+import { ClaimHandler } from './claim.handler';
+import { ClaimRepository } from './claim.repository';
 import { ClaimService } from './claim.service';
 
-@Module({ providers: [ClaimService], exports: [ClaimService] })
+/** Scans, QR scenes and the claims they make; the replies build on it. */
+@Module({
+  imports: [SessionsModule],
+  providers: [ClaimRepository, ClaimService, ClaimHandler],
+  exports: [ClaimService, ClaimRepository],
+})
 export class ClaimsModule {}

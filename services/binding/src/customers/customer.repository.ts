@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import type { WeChatUserEntity } from '../database/entities/wechat-user.entity';
-import { queryRow } from '../shared/sql';
+import { DatabaseRepository } from '../database/database.repository';
 
 /** What an event tells about a WeChat user. */
 export interface UserTouch {
@@ -16,15 +14,38 @@ export interface UserTouch {
   unionid?: string | null;
 }
 
+/** What decides whether WeChat lets binding message a user now. */
+export interface MessagingWindow {
+  openid: string;
+  subscribed: boolean;
+  /** Last scan, follow or message: opens the 48-hour customer-service window. */
+  lastInteractionAt: Date | null;
+  /** Last scan or follow: only a few messages are allowed in the minute after it. */
+  burstStartedAt: Date | null;
+}
+
+/** A product code a customer scanned with WeChat. */
+export interface ProductScan {
+  eventId: string;
+  openid: string;
+  event: string;
+  keyStandard: string;
+  keyStr: string;
+  extInfo: string | null;
+  at: Date;
+}
+
 /** Postgres I/O for WeChat users and product scans. */
 @Injectable()
 export class CustomerRepository {
+  constructor(private readonly db: DatabaseRepository) {}
+
   /**
    * Creates or updates the user (`binding_touch_user`, migration ClaimFunctions). Every field moves
    * forward in time only, so an older event arriving late (or twice) changes nothing.
    */
-  async touch(em: EntityManager, t: UserTouch): Promise<void> {
-    await em.query(`SELECT binding_touch_user($1, $2, $3, $4, $5, $6)`, [
+  async touch(t: UserTouch): Promise<void> {
+    await this.db.execute(`SELECT binding_touch_user($1, $2, $3, $4, $5, $6)`, [
       t.openid,
       t.unionid ?? null,
       t.subscribed === undefined ? null : t.subscribed,
@@ -34,29 +55,21 @@ export class CustomerRepository {
     ]);
   }
 
-  /** The user, locked until the transaction ends (serialises the message allowance per user). */
-  lockUser(em: EntityManager, openid: string): Promise<WeChatUserEntity | null> {
-    return queryRow<WeChatUserEntity>(
-      em,
+  /**
+   * The user's messaging window, the user row locked until the transaction ends: it serialises WeChat's
+   * message allowance per user across replicas. Call it inside a unit of work.
+   */
+  lockWindow(openid: string): Promise<MessagingWindow | null> {
+    return this.db.row<MessagingWindow>(
       `SELECT openid, subscribed, last_interaction_at AS "lastInteractionAt", burst_started_at AS "burstStartedAt"
          FROM wechat_users WHERE openid = $1 FOR UPDATE`,
       [openid],
     );
   }
 
-  async insertProductScan(
-    em: EntityManager,
-    scan: {
-      eventId: string;
-      openid: string;
-      event: string;
-      keyStandard: string;
-      keyStr: string;
-      extInfo: string | null;
-      at: Date;
-    },
-  ): Promise<void> {
-    await em.query(
+  /** Records a product scan once per event id. */
+  async insertProductScan(scan: ProductScan): Promise<void> {
+    await this.db.execute(
       `INSERT INTO product_scans (event_id, openid, event, key_standard, key_str, ext_info, scanned_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING`,
       [scan.eventId, scan.openid, scan.event, scan.keyStandard, scan.keyStr, scan.extInfo, scan.at],

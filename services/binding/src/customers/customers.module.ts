@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CustomerHandler } from './customer.handler';
+import { CustomerRepository } from './customer.repository';
 import { CustomerService } from './customer.service';
 
-@Module({ providers: [CustomerService, CustomerHandler] })
+/** WeChat users (following, messaging windows) and their product scans. */
+@Module({
+  providers: [CustomerRepository, CustomerService, CustomerHandler],
+  exports: [CustomerRepository],
+})
 export class CustomersModule {}

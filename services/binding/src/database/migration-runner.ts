@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { LockClass } from '../shared/sql';
+import { LockClass } from './lock-class';
 
 /**
  * Runs `work` while holding the migrations advisory lock on a connection of its own: replicas starting

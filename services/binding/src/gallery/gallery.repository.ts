@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { queryRows } from '../shared/sql';
+import { DatabaseRepository } from '../database/database.repository';
 
 export interface GallerySession {
   sessionId: string;
@@ -22,10 +21,11 @@ interface Row {
 /** Postgres I/O for the customer's gallery. */
 @Injectable()
 export class GalleryRepository {
+  constructor(private readonly db: DatabaseRepository) {}
+
   /** The user's confirmed sessions and their photos that still exist, newest first. */
-  async confirmedSessions(em: EntityManager, openid: string): Promise<GallerySession[]> {
-    const rows = await queryRows<Row>(
-      em,
+  async confirmedSessions(openid: string): Promise<GallerySession[]> {
+    const rows = await this.db.rows<Row>(
       `SELECT s.id AS "sessionId", s.mirror_id AS "mirrorId", COALESCE(s.started_at, s.created_at) AS "startedAt",
               p.id AS "photoId", p.taken_at AS "takenAt", p.width, p.height
          FROM bindings b

@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { ReplyCodes, type GalleryGetResponse } from '@mirror/contracts';
 import { RefusalError, RequestRefusedError } from '@mirror/nats';
-import { LOGGER } from '@mirror/platform';
+import { Clock, LOGGER } from '@mirror/platform';
 import { PhotoRepository } from '../photos/photo.repository';
-import { Clock } from '../shared/clock';
 import { PhotoStoreUnavailableError } from '../shared/errors';
 import { PhotoStoreClient } from '../shared/photo-store.client';
 import { GalleryRepository, type GallerySession } from './gallery.repository';
@@ -19,7 +17,6 @@ const URL_CONCURRENCY = 8;
 @Injectable()
 export class GalleryService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly gallery: GalleryRepository,
     private readonly photos: PhotoRepository,
     private readonly photoStore: PhotoStoreClient,
@@ -29,7 +26,7 @@ export class GalleryService {
 
   /** Confirmed sessions, newest first, each photo with signed thumbnail and display URLs. */
   async get(openid: string): Promise<GalleryGetResponse> {
-    const sessions = await this.gallery.confirmedSessions(this.dataSource.manager, openid);
+    const sessions = await this.gallery.confirmedSessions(openid);
     const signed = await mapLimit(
       sessions.flatMap((s) => s.photos),
       URL_CONCURRENCY,
@@ -52,18 +49,13 @@ export class GalleryService {
    * If photo-store is away the photo stays hidden and the retention sweep finishes the job.
    */
   async deletePhoto(openid: string, photoId: string): Promise<{ deleted: boolean }> {
-    const marked = await this.photos.markDeletingIfOwned(
-      this.dataSource.manager,
-      photoId,
-      openid,
-      this.clock.now(),
-    );
+    const marked = await this.photos.markDeletingIfOwned(photoId, openid, this.clock.date());
     if (marked === 'not-found')
       throw new RefusalError(ReplyCodes.notFound, 'No such photo in your gallery.', 'photoId');
     if (marked === 'already') return { deleted: false };
     try {
       await this.photoStore.delete(photoId);
-      await this.photos.markDeleted(this.dataSource.manager, photoId, 'customer', this.clock.now());
+      await this.photos.markDeleted(photoId, 'customer', this.clock.date());
     } catch (e) {
       this.logger.warn(
         { err: e, photoId },

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { OAuthConfirmCodes, type OauthConfirmResponse } from '@mirror/contracts';
 import { RefusalError } from '@mirror/nats';
-import { APP_CONFIG, LOGGER, MetricsService } from '@mirror/platform';
+import { Clock, LOGGER, MetricsService } from '@mirror/platform';
 import {
   StateExpiredError,
   StateForgedError,
@@ -11,11 +10,11 @@ import {
   type OAuthStateClaims,
 } from '@mirror/web-auth';
 import { WeChatApiError, WeChatTransportError, type OAuthGrant } from '@mirror/wechat';
-import type { AppConfig } from '../config';
 import { CustomerRepository } from '../customers/customer.repository';
-import { Clock } from '../shared/clock';
+import { UnitOfWork } from '../database/unit-of-work';
 import { WeChatRepository } from '../wechat/wechat.repository';
 import { OAuthRepository } from './oauth.repository';
+import { OAUTH_SETTINGS, type OAuthSettings } from './oauth.settings';
 
 /**
  * The OAuth confirmation: the code WeChat gave the customer's browser names an openid; the binding is
@@ -24,19 +23,23 @@ import { OAuthRepository } from './oauth.repository';
 @Injectable()
 export class OAuthService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly oauth: OAuthRepository,
     private readonly customers: CustomerRepository,
     private readonly wechat: WeChatRepository,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(OAUTH_SETTINGS) private readonly settings: OAuthSettings,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  /**
+   * Confirms the binding of the session behind `state`'s scene for the openid WeChat names for `code`:
+   * the state is checked before the code is spent, and only the openid that claimed the session is let in.
+   */
   async confirm(code: string, state: string): Promise<OauthConfirmResponse> {
     const claims = this.verifyState(state);
-    const claim = await this.oauth.claimForScene(this.dataSource.manager, claims.scene);
+    const claim = await this.oauth.claimForScene(claims.scene);
     if (!claim) {
       throw this.refuse(
         OAuthConfirmCodes.notFound,
@@ -54,15 +57,15 @@ export class OAuthService {
         'These photos belong to the customer who scanned the QR code.',
       );
     }
-    const now = this.clock.now();
-    await this.dataSource.transaction(async (em) => {
-      await this.customers.touch(em, {
+    const now = this.clock.date();
+    await this.uow.transaction(async () => {
+      await this.customers.touch({
         openid: grant.openid,
         at: now,
         interaction: true,
         unionid: grant.unionid,
       });
-      await this.oauth.confirm(em, claim.sessionId, grant.openid, now);
+      await this.oauth.confirm(claim.sessionId, grant.openid, now);
     });
     this.count('confirmed');
     return { openid: grant.openid, sessionId: claim.sessionId };
@@ -70,7 +73,7 @@ export class OAuthService {
 
   private verifyState(state: string): OAuthStateClaims {
     try {
-      return verifyOAuthState(state, this.config.OAUTH_STATE_SECRET, this.clock.now());
+      return verifyOAuthState(state, this.settings.stateSecret, this.clock.now());
     } catch (e) {
       if (e instanceof StateExpiredError) throw this.refuse(OAuthConfirmCodes.stateExpired, e.message);
       if (e instanceof StateForgedError) throw this.refuse(OAuthConfirmCodes.stateForged, e.message);

@@ -1,18 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { PhotoStored } from '@mirror/contracts';
+import { DatabaseRepository } from '../database/database.repository';
 import type { PhotoDeletedReason } from '../database/entities/photo.entity';
-import { queryRow, queryRows } from '../shared/sql';
 
-/** Postgres I/O for photos. */
+/** Postgres I/O for photos (which session a photo belongs to by time: SessionRepository.attachPhotosByTime). */
 @Injectable()
 export class PhotoRepository {
+  constructor(private readonly db: DatabaseRepository) {}
+
   /**
    * Records a stored photo once. A redelivery changes nothing; a tombstone left by an earlier
    * `photo.deleted` gets its metadata but stays deleted.
    */
-  async insertStored(em: EntityManager, p: PhotoStored, storedAt: Date): Promise<void> {
-    await em.query(
+  async insertStored(p: PhotoStored, storedAt: Date): Promise<void> {
+    await this.db.execute(
       `INSERT INTO photos AS p (id, mirror_id, session_id, session_source, taken_at, sha256, width, height, bytes,
                                 content_type, key_original, key_display, key_thumb, status, stored_at)
        VALUES ($1, $2, $3, CASE WHEN $3::char(26) IS NULL THEN NULL ELSE 'mirror' END, $4, $5, $6, $7, $8, $9,
@@ -41,33 +42,9 @@ export class PhotoRepository {
     );
   }
 
-  /**
-   * Matches the mirror's photos that named no session to the session open on that mirror when they were
-   * taken (the latest started one wins), from `from` on. Run whenever a session's start or end becomes
-   * known, and for each such photo: the rows join whatever order the events come in.
-   */
-  async attachByTime(em: EntityManager, mirrorId: string, from: Date): Promise<number> {
-    const rows = await queryRows(
-      em,
-      `UPDATE photos p SET session_id = m.sid, session_source = CASE WHEN m.sid IS NULL THEN NULL ELSE 'time' END
-         FROM (
-           SELECT x.id, (SELECT s.id FROM sessions s
-                          WHERE s.mirror_id = x.mirror_id AND s.started_at <= x.taken_at
-                            AND (s.ended_at IS NULL OR x.taken_at <= s.ended_at)
-                          ORDER BY s.started_at DESC LIMIT 1) AS sid
-             FROM photos x
-            WHERE x.mirror_id = $1 AND x.taken_at >= $2 AND x.session_source IS DISTINCT FROM 'mirror'
-         ) m
-        WHERE p.id = m.id AND p.session_id IS DISTINCT FROM m.sid
-        RETURNING p.id`,
-      [mirrorId, from],
-    );
-    return rows.length;
-  }
-
   /** photo-store deleted the photo: gone for good (a tombstone if we never saw it stored). */
-  async markDeletedByPhotoStore(em: EntityManager, photoId: string, at: Date): Promise<void> {
-    await em.query(
+  async markDeletedByPhotoStore(photoId: string, at: Date): Promise<void> {
+    await this.db.execute(
       `INSERT INTO photos AS p (id, status, deleted_reason, deleted_at) VALUES ($1, 'deleted', 'photo-store', $2)
        ON CONFLICT (id) DO UPDATE SET status = 'deleted',
          deleted_reason = COALESCE(p.deleted_reason, 'photo-store'), deleted_at = COALESCE(p.deleted_at, $2)
@@ -76,11 +53,8 @@ export class PhotoRepository {
     );
   }
 
-  async insertRejection(
-    em: EntityManager,
-    r: { photoId: string; mirrorId: string; reason: string; at: Date },
-  ): Promise<void> {
-    await em.query(
+  async insertRejection(r: { photoId: string; mirrorId: string; reason: string; at: Date }): Promise<void> {
+    await this.db.execute(
       `INSERT INTO photo_rejections (photo_id, mirror_id, reason, rejected_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (photo_id) DO NOTHING`,
       [r.photoId, r.mirrorId, r.reason, r.at],
@@ -88,12 +62,8 @@ export class PhotoRepository {
   }
 
   /** How many photos a session has, and its newest one. */
-  async sessionSummary(
-    em: EntityManager,
-    sessionId: string,
-  ): Promise<{ count: number; newestPhotoId: string | null }> {
-    const row = await queryRow<{ count: number; newestPhotoId: string | null }>(
-      em,
+  async sessionSummary(sessionId: string): Promise<{ count: number; newestPhotoId: string | null }> {
+    const row = await this.db.row<{ count: number; newestPhotoId: string | null }>(
       `SELECT count(*)::int AS count,
               (array_agg(id ORDER BY taken_at DESC, id DESC))[1] AS "newestPhotoId"
          FROM photos WHERE session_id = $1 AND status = 'stored'`,
@@ -104,13 +74,11 @@ export class PhotoRepository {
 
   /** Hides a confirmed customer's own photo at once; 'not-found' also for someone else's photo. */
   async markDeletingIfOwned(
-    em: EntityManager,
     photoId: string,
     openid: string,
     at: Date,
   ): Promise<'marked' | 'already' | 'not-found'> {
-    const marked = await queryRows(
-      em,
+    const marked = await this.db.rows(
       `UPDATE photos p SET status = 'deleting', deleted_reason = 'customer', delete_requested_at = $3
          FROM bindings b
         WHERE p.id = $1 AND p.status = 'stored' AND b.session_id = p.session_id
@@ -119,8 +87,7 @@ export class PhotoRepository {
       [photoId, openid, at],
     );
     if (marked.length) return 'marked';
-    const owned = await queryRow(
-      em,
+    const owned = await this.db.row(
       `SELECT 1 FROM photos p JOIN bindings b ON b.session_id = p.session_id
         WHERE p.id = $1 AND b.openid = $2 AND b.status = 'confirmed'`,
       [photoId, openid],
@@ -129,8 +96,8 @@ export class PhotoRepository {
   }
 
   /** photo-store confirmed the deletion. */
-  async markDeleted(em: EntityManager, photoId: string, reason: PhotoDeletedReason, at: Date): Promise<void> {
-    await em.query(
+  async markDeleted(photoId: string, reason: PhotoDeletedReason, at: Date): Promise<void> {
+    await this.db.execute(
       `UPDATE photos SET status = 'deleted', deleted_reason = COALESCE(deleted_reason, $2), deleted_at = $3
         WHERE id = $1 AND status <> 'deleted'`,
       [photoId, reason, at],

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import type { PassiveReply } from '@mirror/contracts';
-import { LOGGER, MetricsService } from '@mirror/platform';
+import { Clock, LOGGER, MetricsService } from '@mirror/platform';
 import {
   BUSY_ERRCODE,
   TokenRefreshTimeoutError,
@@ -10,21 +9,12 @@ import {
   WeChatApiError,
   WeChatTransportError,
 } from '@mirror/wechat';
-import type { WeChatUserEntity } from '../database/entities/wechat-user.entity';
 import { CustomerRepository } from '../customers/customer.repository';
-import { Clock } from '../shared/clock';
+import { UnitOfWork } from '../database/unit-of-work';
 import { PushNotDeliveredError } from '../shared/errors';
 import { WeChatRepository } from '../wechat/wechat.repository';
+import { pushRefusal } from './push-window';
 import { PushRepository } from './push.repository';
-
-/** WeChat's rules for customer-service messages. */
-export const PUSH_RULES = {
-  /** After the user's last scan, follow or message. */
-  windowMs: 48 * 3600_000,
-  /** Messages allowed in the minute after a scan or follow. */
-  burstLimit: 3,
-  burstWindowMs: 60_000,
-};
 
 export type PushOutcome = 'sent' | 'nothing' | 'already' | 'skipped' | 'failed' | 'unknown';
 
@@ -36,7 +26,7 @@ export type PushOutcome = 'sent' | 'nothing' | 'already' | 'skipped' | 'failed' 
 @Injectable()
 export class PushService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly pushes: PushRepository,
     private readonly customers: CustomerRepository,
     private readonly wechat: WeChatRepository,
@@ -45,16 +35,17 @@ export class PushService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  /** Sends `reply` to `openid` for event `eventId`, once; PushNotDeliveredError asks for a redelivery. */
   async push(eventId: string, openid: string, reply: PassiveReply): Promise<PushOutcome> {
     if (reply.type === 'none') return 'nothing';
-    const now = this.clock.now();
-    const claim = await this.dataSource.transaction(async (em) => {
+    const now = this.clock.date();
+    const claim = await this.uow.transaction(async () => {
       // the user's row lock serialises the allowance: two events of one user never both take the last slot
-      const user = await this.customers.lockUser(em, openid);
-      if (await this.pushes.exists(em, eventId)) return 'already' as const;
+      const user = await this.customers.lockWindow(openid);
+      if (await this.pushes.exists(eventId)) return 'already' as const;
       const since = user?.burstStartedAt ?? now;
-      const refusal = this.refusal(user, now, await this.pushes.countSince(em, openid, since));
-      await this.pushes.insert(em, {
+      const refusal = pushRefusal(user, now, await this.pushes.countSince(openid, since));
+      await this.pushes.insert({
         eventId,
         openid,
         kind: reply.type,
@@ -72,43 +63,25 @@ export class PushService {
     } catch (e) {
       return this.count(await this.failed(eventId, e));
     }
-    await this.pushes.finish(this.dataSource.manager, eventId, 'sent', this.clock.now());
+    await this.pushes.finish(eventId, 'sent', this.clock.date());
     return this.count('sent');
   }
 
-  /** Why WeChat would refuse a message now, or null. */
-  private refusal(user: WeChatUserEntity | null, now: Date, sentInBurst: number): string | null {
-    if (!user) return 'unknown user';
-    if (!user.subscribed) return 'not following';
-    if (!user.lastInteractionAt || now.getTime() - user.lastInteractionAt.getTime() > PUSH_RULES.windowMs) {
-      return 'outside the 48-hour window';
-    }
-    const burst = user.burstStartedAt;
-    if (
-      burst &&
-      now.getTime() - burst.getTime() < PUSH_RULES.burstWindowMs &&
-      sentInBurst >= PUSH_RULES.burstLimit
-    ) {
-      return `${PUSH_RULES.burstLimit} messages already sent in the minute after the scan`;
-    }
-    return null;
-  }
-
   private async failed(eventId: string, e: unknown): Promise<PushOutcome> {
-    const at = this.clock.now();
+    const at = this.clock.date();
     if (certainlyNotDelivered(e)) {
-      await this.pushes.release(this.dataSource.manager, eventId);
+      await this.pushes.release(eventId);
       throw new PushNotDeliveredError(eventId, e);
     }
     if (e instanceof WeChatTransportError) {
       // no answer: it may have arrived, and a second copy is worse than none
       this.logger.warn({ err: e, eventId }, 'customer-service message outcome unknown; not retried');
-      await this.pushes.finish(this.dataSource.manager, eventId, 'unknown', at, { reason: e.kind });
+      await this.pushes.finish(eventId, 'unknown', at, { reason: e.kind });
       return 'unknown';
     }
     const errcode = e instanceof WeChatApiError ? e.errcode : undefined;
     this.logger.warn({ err: e, eventId, errcode }, 'customer-service message refused');
-    await this.pushes.finish(this.dataSource.manager, eventId, 'failed', at, {
+    await this.pushes.finish(eventId, 'failed', at, {
       reason: e instanceof Error ? e.message.slice(0, 500) : String(e),
       errcode,
     });

@@ -1,15 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import type { PassiveReply } from '@mirror/contracts';
-import { APP_CONFIG, LOGGER } from '@mirror/platform';
-import type { AppConfig } from '../config';
-import type { ScanResult } from '../claims/claim.service';
+import { LOGGER } from '@mirror/platform';
 import { ClaimRepository } from '../claims/claim.repository';
-import { OAuthLinks } from '../oauth/oauth-links';
+import type { ScanResult } from '../claims/claim.service';
+import { OAuthLinks } from '../oauth/oauth-links.service';
 import { PhotoRepository } from '../photos/photo.repository';
+import { Messages, asksForPhotos } from '../shared/messages';
 import { PhotoStoreClient } from '../shared/photo-store.client';
-import { Messages, asksForPhotos } from './messages';
+import { REPLIES_SETTINGS, type RepliesSettings } from './replies.settings';
 
 /**
  * What binding says to a customer after a scan or a text: the same content whether it travels as the
@@ -18,15 +17,15 @@ import { Messages, asksForPhotos } from './messages';
 @Injectable()
 export class ReplyComposer {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly photos: PhotoRepository,
     private readonly claims: ClaimRepository,
     private readonly photoStore: PhotoStoreClient,
     private readonly links: OAuthLinks,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REPLIES_SETTINGS) private readonly settings: RepliesSettings,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  /** The claimer gets the photos (news with the OAuth link); anyone else a text saying why not. */
   async forScan(scan: ScanResult): Promise<PassiveReply> {
     switch (scan.outcome) {
       case 'claimed':
@@ -44,13 +43,13 @@ export class ReplyComposer {
   /** "照片" → the gallery link (through the session last bound to this customer); other texts → nothing. */
   async forText(openid: string, content: string): Promise<PassiveReply> {
     if (!asksForPhotos(content)) return { type: 'none' };
-    const latest = await this.claims.latestBinding(this.dataSource.manager, openid);
+    const latest = await this.claims.latestBinding(openid);
     if (!latest) return { type: 'text', content: Messages.noPhotos };
     return { type: 'text', content: Messages.galleryLink(this.links.forScene(latest.scene)) };
   }
 
   private async photosNews(sessionId: string, scene: string): Promise<PassiveReply> {
-    const summary = await this.photos.sessionSummary(this.dataSource.manager, sessionId);
+    const summary = await this.photos.sessionSummary(sessionId);
     const picUrl = summary.newestPhotoId ? await this.thumbnail(summary.newestPhotoId) : undefined;
     return {
       type: 'news',
@@ -68,7 +67,7 @@ export class ReplyComposer {
   /** The reply is due within the gateway's budget: without photo-store's answer in time, no picture. */
   private async thumbnail(photoId: string): Promise<string | undefined> {
     try {
-      return await this.photoStore.url(photoId, 'thumb', this.config.PHOTO_URL_TIMEOUT_MS);
+      return await this.photoStore.url(photoId, 'thumb', this.settings.thumbnailTimeoutMs);
     } catch (e) {
       this.logger.warn({ err: e, photoId }, 'no thumbnail URL in time; replying without a picture');
       return undefined;

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { MessageReceived, PassiveReply, QrScanned, ReplyScanRequest } from '@mirror/contracts';
+import { Clock } from '@mirror/platform';
 import { ClaimService } from '../claims/claim.service';
 import { CustomerRepository } from '../customers/customer.repository';
 import { PushService } from '../push/push.service';
-import { Clock } from '../shared/clock';
 import { SceneNotYetKnownError } from '../shared/errors';
 import { ReplyComposer } from './reply.composer';
 
@@ -15,7 +14,6 @@ const PENDING_SCENE_TRIES = 3;
 @Injectable()
 export class ReplyService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly claims: ClaimService,
     private readonly customers: CustomerRepository,
     private readonly composer: ReplyComposer,
@@ -31,7 +29,7 @@ export class ReplyService {
       openid: request.openid,
       scene: request.scene,
       newFollower: false,
-      at: this.clock.now(),
+      at: this.clock.date(),
     });
     return this.composer.forScan(scan);
   }
@@ -48,7 +46,7 @@ export class ReplyService {
 
   /** Any message: the user follows and is reachable for 48 h; a text asking for photos gets the gallery link. */
   async messageReceived(event: MessageReceived): Promise<void> {
-    await this.customers.touch(this.dataSource.manager, {
+    await this.customers.touch({
       openid: event.openid,
       at: new Date(event.at),
       subscribed: true,

@@ -5,8 +5,8 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { APP_CONFIG, LOGGER } from '@mirror/platform';
-import type { AppConfig } from '../config';
+import { LOGGER } from '@mirror/platform';
+import { RETENTION_SETTINGS, type RetentionSettings } from './retention.settings';
 import { RetentionService } from './retention.service';
 
 /** Runs the retention sweep every RETENTION_INTERVAL_SECONDS on each replica; the lock makes one of them do it. */
@@ -18,13 +18,13 @@ export class RetentionJob implements OnApplicationBootstrap, BeforeApplicationSh
 
   constructor(
     private readonly retention: RetentionService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RETENTION_SETTINGS) private readonly settings: RetentionSettings,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onApplicationBootstrap(): void {
     // a random first delay spreads replicas that started together
-    this.schedule(Math.random() * this.config.RETENTION_INTERVAL_SECONDS * 1000);
+    this.schedule(Math.random() * this.settings.intervalMs);
   }
 
   private schedule(delayMs: number): void {
@@ -35,7 +35,7 @@ export class RetentionJob implements OnApplicationBootstrap, BeforeApplicationSh
         .catch((e: unknown) => this.logger.error({ err: e }, 'retention sweep failed; next one retries'))
         .finally(() => {
           this.running = undefined;
-          this.schedule(this.config.RETENTION_INTERVAL_SECONDS * 1000);
+          this.schedule(this.settings.intervalMs);
         });
     }, delayMs);
     this.timer.unref();

@@ -1,38 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { LockClass, queryRow, queryRows } from '../shared/sql';
+import { DatabaseRepository } from '../database/database.repository';
+import { LockClass } from '../database/lock-class';
 
 /** Postgres I/O of the retention sweep. */
 @Injectable()
 export class RetentionRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly db: DatabaseRepository) {}
 
   /**
    * Runs `work` only if no other replica is sweeping (session-level advisory lock on a connection of its
    * own, so a replica that dies mid-sweep releases it); returns null when another replica holds it.
    */
-  async whileLocked<T>(work: () => Promise<T>): Promise<T | null> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1, 0) AS locked', [
-        LockClass.retention,
-      ])) as { locked: boolean }[];
-      if (!locked) return null;
-      try {
-        return await work();
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1, 0)', [LockClass.retention]);
-      }
-    } finally {
-      await runner.release();
-    }
+  whileLocked<T>(work: () => Promise<T>): Promise<T | null> {
+    return this.db.whileLocked(LockClass.retention, work);
   }
 
   /** Hides the photos taken before `cutoff` whose session nobody confirmed; returns their ids. */
-  async markExpired(em: EntityManager, cutoff: Date, at: Date): Promise<string[]> {
-    const rows = await queryRows<{ id: string }>(
-      em,
+  async markExpired(cutoff: Date, at: Date): Promise<string[]> {
+    const rows = await this.db.rows<{ id: string }>(
       `UPDATE photos p SET status = 'deleting', deleted_reason = 'retention', delete_requested_at = $2
         WHERE p.status = 'stored' AND p.taken_at < $1
           AND NOT EXISTS (SELECT 1 FROM bindings b WHERE b.session_id = p.session_id AND b.status = 'confirmed')
@@ -47,9 +32,8 @@ export class RetentionRepository {
    * older than `staleBefore` (a younger one may still be under way in a request handler). `skip`
    * passes over the ones that already failed in this sweep.
    */
-  async pendingDeletions(em: EntityManager, staleBefore: Date, limit: number, skip = 0): Promise<string[]> {
-    const rows = await queryRows<{ id: string }>(
-      em,
+  async pendingDeletions(staleBefore: Date, limit: number, skip = 0): Promise<string[]> {
+    const rows = await this.db.rows<{ id: string }>(
       `SELECT id FROM photos WHERE status = 'deleting' AND (deleted_reason = 'retention' OR delete_requested_at < $1)
         ORDER BY delete_requested_at, id LIMIT $2 OFFSET $3`,
       [staleBefore, limit, skip],
@@ -58,9 +42,8 @@ export class RetentionRepository {
   }
 
   /** Sessions whose photos are all gone by now keep their row, marked as purged. */
-  async markSessionsPurged(em: EntityManager, at: Date): Promise<number> {
-    const row = await queryRow<{ n: number }>(
-      em,
+  async markSessionsPurged(at: Date): Promise<number> {
+    const row = await this.db.row<{ n: number }>(
       `WITH purged AS (
          UPDATE sessions s SET photos_purged_at = $1
           WHERE s.photos_purged_at IS NULL

@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
-import { APP_CONFIG, LOGGER, MetricsService } from '@mirror/platform';
-import type { AppConfig } from '../config';
+import { Clock, LOGGER, MetricsService } from '@mirror/platform';
 import { PhotoRepository } from '../photos/photo.repository';
-import { Clock } from '../shared/clock';
 import { PhotoStoreClient } from '../shared/photo-store.client';
 import { RetentionRepository } from './retention.repository';
+import { RETENTION_SETTINGS, type RetentionSettings } from './retention.settings';
 
 export interface SweepReport {
   /** Photos newly found past retention. */
@@ -32,31 +30,30 @@ const CUSTOMER_DELETION_GRACE_MS = 60_000;
 @Injectable()
 export class RetentionService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly retention: RetentionRepository,
     private readonly photos: PhotoRepository,
     private readonly photoStore: PhotoStoreClient,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RETENTION_SETTINGS) private readonly settings: RetentionSettings,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /** One sweep; null when another replica is sweeping right now. */
   async sweep(): Promise<SweepReport | null> {
     return this.retention.whileLocked(async () => {
-      const em = this.dataSource.manager;
       const now = this.clock.now();
-      const cutoff = new Date(now.getTime() - this.config.PHOTO_RETENTION_UNCLAIMED_HOURS * 3600_000);
-      const expired = await this.retention.markExpired(em, cutoff, now);
+      const expired = await this.retention.markExpired(
+        new Date(now - this.settings.unclaimedMs),
+        new Date(now),
+      );
       let deleted = 0;
       let failed = 0;
-      const deadline = Date.now() + SWEEP_BUDGET_MS;
+      const deadline = now + SWEEP_BUDGET_MS;
       // batches until nothing is left, photo-store stops confirming, or the sweep has run long enough
-      while (Date.now() < deadline) {
+      while (this.clock.now() < deadline) {
         const due = await this.retention.pendingDeletions(
-          em,
-          new Date(now.getTime() - CUSTOMER_DELETION_GRACE_MS),
+          new Date(now - CUSTOMER_DELETION_GRACE_MS),
           SWEEP_BATCH,
           failed,
         );
@@ -65,7 +62,7 @@ export class RetentionService {
         for (const photoId of due) {
           try {
             await this.photoStore.delete(photoId);
-            await this.photos.markDeleted(em, photoId, 'retention', this.clock.now());
+            await this.photos.markDeleted(photoId, 'retention', this.clock.date());
             deleted++;
           } catch (e) {
             failed++;
@@ -74,7 +71,7 @@ export class RetentionService {
         }
         if (deleted === before) break;
       }
-      const sessionsPurged = await this.retention.markSessionsPurged(em, this.clock.now());
+      const sessionsPurged = await this.retention.markSessionsPurged(this.clock.date());
       this.metrics
         .counter('binding_retention_photos_deleted_total', 'Photos deleted by the sweep')
         .inc(deleted);

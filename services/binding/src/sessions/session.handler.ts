@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Events, type QrIssued, type SessionEnded, type SessionStarted } from '@mirror/contracts';
+import { Events, type SessionEnded, type SessionStarted } from '@mirror/contracts';
 import { OnEvent } from '@mirror/nats';
 import { SessionService } from './session.service';
 
-/** Durable consumers of session-vision's and qr-issuer's events; each acks only after its commit. */
+/** Durable consumers of session-vision's events; each acks only after its commit. */
 @Injectable()
 export class SessionHandler {
   constructor(private readonly sessions: SessionService) {}
@@ -16,10 +16,5 @@ export class SessionHandler {
   @OnEvent(Events.sessionEnded, { durable: 'binding-session-ended' })
   async ended(event: SessionEnded): Promise<void> {
     await this.sessions.recordEnded(event);
-  }
-
-  @OnEvent(Events.qrIssued, { durable: 'binding-qr-issued' })
-  async qrIssued(event: QrIssued): Promise<void> {
-    await this.sessions.recordQrIssued(event);
   }
 }

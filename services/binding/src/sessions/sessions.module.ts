@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
-import { ClaimsModule } from '../claims/claims.module';
 import { SessionHandler } from './session.handler';
+import { SessionRepository } from './session.repository';
 import { SessionService } from './session.service';
 
-@Module({ imports: [ClaimsModule], providers: [SessionService, SessionHandler] })
+/** Mirrors and their sessions; photos and claims build on its repository. */
+@Module({
+  providers: [SessionRepository, SessionService, SessionHandler],
+  exports: [SessionRepository],
+})
 export class SessionsModule {}

@@ -12,6 +12,7 @@ export class DisplayPublisher {
     this.nats.emit(mirrorDisplay, MirrorSubjects.of('display', mirrorId), { kind: 'idle', sessionId });
   }
 
+  /** A short text over the mirror's screen (e.g. the session was claimed). */
   notice(mirrorId: string, sessionId: string, text: string): void {
     this.nats.emit(mirrorDisplay, MirrorSubjects.of('display', mirrorId), {
       kind: 'notice',

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PHOTO_VARIANTS, Requests, type PhotoVariant } from '@mirror/contracts';
 import { NatsClient, NoRespondersError, RequestTimeoutError } from '@mirror/nats';
-import { APP_CONFIG } from '@mirror/platform';
-import type { AppConfig } from '../config';
-import { Clock } from './clock';
+import { Clock } from '@mirror/platform';
 import { PhotoStoreUnavailableError } from './errors';
+import { PHOTO_STORE_SETTINGS, type PhotoStoreSettings } from './photo-store.settings';
 
 /** Signed URLs kept per replica; the oldest go first beyond this. */
 const URL_CACHE_ENTRIES = 20000;
@@ -30,18 +29,14 @@ export class PhotoStoreClient {
   constructor(
     private readonly nats: NatsClient,
     private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PHOTO_STORE_SETTINGS) private readonly settings: PhotoStoreSettings,
   ) {}
 
   /** A signed URL; PhotoStoreUnavailableError when photo-store is down or slow, RequestRefusedError when it says no. */
-  async url(
-    photoId: string,
-    variant: PhotoVariant,
-    timeoutMs = this.config.PHOTO_STORE_TIMEOUT_MS,
-  ): Promise<string> {
+  async url(photoId: string, variant: PhotoVariant, timeoutMs = this.settings.timeoutMs): Promise<string> {
     const key = `${variant}:${photoId}`;
     const cached = this.urls.get(key);
-    if (cached && cached.freshUntil > this.clock.now().getTime()) return cached.url;
+    if (cached && cached.freshUntil > this.clock.now()) return cached.url;
     const pending = this.asking.get(key);
     if (pending) return pending;
     const asked = this.ask(photoId, variant, timeoutMs).finally(() => this.asking.delete(key));
@@ -58,7 +53,7 @@ export class PhotoStoreClient {
       const answer = await this.nats.request(
         Requests.photoDelete,
         { photoId },
-        { timeoutMs: this.config.PHOTO_STORE_TIMEOUT_MS },
+        { timeoutMs: this.settings.timeoutMs },
       );
       return answer.deleted;
     } catch (e) {
@@ -77,7 +72,7 @@ export class PhotoStoreClient {
     try {
       const answer = await this.nats.request(
         Requests.photoUrl,
-        { photoId, variant, ttlSeconds: this.config.PHOTO_URL_TTL_SECONDS },
+        { photoId, variant, ttlSeconds: this.settings.urlTtlSeconds },
         { timeoutMs },
       );
       return answer.url;
@@ -88,7 +83,7 @@ export class PhotoStoreClient {
 
   private remember(key: string, url: string): void {
     // counted from when the answer arrived: the URL was signed a moment before, well inside the margin
-    const freshUntil = this.clock.now().getTime() + (this.config.PHOTO_URL_TTL_SECONDS * 1000) / 2;
+    const freshUntil = this.clock.now() + (this.settings.urlTtlSeconds * 1000) / 2;
     this.urls.delete(key);
     this.urls.set(key, { url, freshUntil });
     if (this.urls.size > URL_CACHE_ENTRIES) this.urls.delete(this.urls.keys().next().value!);

@@ -7,8 +7,8 @@ import { NatsClient } from '@mirror/nats';
 import { bootstrapService } from '@mirror/platform';
 import { createTestDatabase, deleteNamespaceStreams, testEnv, testLogger, uniqueName } from '@mirror/testing';
 import { startSandbox, type WeChatSandbox } from '@mirror/wechat-sandbox';
-import { AppModule } from '../../src/app.module';
 import { loadAppConfig, type AppConfig } from '../../src/config';
+import { bindingService } from '../../src/main';
 import { FakePhotoStore } from './fake-photo-store';
 import { GatewayStandIn } from './gateway-stand-in';
 
@@ -73,7 +73,7 @@ export class BindingHarness {
   /** Boots one binding replica in this process. */
   async start(overrides: Partial<AppConfig> = {}): Promise<INestApplication> {
     const app = await bootstrapService(
-      { name: 'binding', loadConfig: () => loadAppConfig(this.env()), module: (c) => AppModule.register(c) },
+      { ...bindingService, loadConfig: () => loadAppConfig(this.env()) },
       overrides,
     );
     this.apps.push(app);

@@ -1,4 +1,4 @@
-import { Messages, asksForPhotos } from '../../src/replies/messages';
+import { Messages, asksForPhotos } from '../../src/shared/messages';
 
 describe('asksForPhotos', () => {
   it.each(['照片', '我的照片呢', '相册', 'photos', 'Photo please', '看看相片'])('recognises "%s"', (text) => {

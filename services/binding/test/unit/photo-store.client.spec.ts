@@ -1,14 +1,15 @@
-import { RequestTimeoutError, type NatsClient } from '@mirror/nats';
-import type { AppConfig } from '../../src/config';
-import type { Clock } from '../../src/shared/clock';
+import { Test } from '@nestjs/testing';
+import { NatsClient, RequestTimeoutError } from '@mirror/nats';
+import { Clock, ManualClock } from '@mirror/platform';
 import { PhotoStoreUnavailableError } from '../../src/shared/errors';
 import { PhotoStoreClient } from '../../src/shared/photo-store.client';
+import { PHOTO_STORE_SETTINGS, type PhotoStoreSettings } from '../../src/shared/photo-store.settings';
 
 const TTL_SECONDS = 600;
 
 /** PhotoStoreClient over a scripted photo-store that signs a new URL on every request. */
-function build() {
-  let now = Date.parse('2026-11-23T12:00:00Z');
+async function build() {
+  const clock = new ManualClock(Date.parse('2026-11-23T12:00:00Z'));
   const asked: string[] = [];
   let failNext = false;
   const nats = {
@@ -22,20 +23,27 @@ function build() {
       if (contract.subject.endsWith('photo.delete')) return { photoId: payload.photoId, deleted: true };
       return { url: `https://s3.example.com/${payload.variant}/${payload.photoId}?sig=${asked.length}` };
     },
-  } as unknown as NatsClient;
-  const clock = { now: () => new Date(now) } as Clock;
-  const config = { PHOTO_URL_TTL_SECONDS: TTL_SECONDS, PHOTO_STORE_TIMEOUT_MS: 3000 } as AppConfig;
+  };
+  const settings: PhotoStoreSettings = { urlTtlSeconds: TTL_SECONDS, timeoutMs: 3000 };
+  const moduleRef = await Test.createTestingModule({
+    providers: [
+      PhotoStoreClient,
+      { provide: NatsClient, useValue: nats },
+      { provide: Clock, useValue: clock },
+      { provide: PHOTO_STORE_SETTINGS, useValue: settings },
+    ],
+  }).compile();
   return {
-    client: new PhotoStoreClient(nats, clock, config),
+    client: moduleRef.get(PhotoStoreClient),
     asked,
-    advance: (ms: number) => void (now += ms),
+    advance: (ms: number) => clock.advance(ms),
     failNextRequest: () => void (failNext = true),
   };
 }
 
 describe('PhotoStoreClient signed URLs', () => {
   it('reuses a URL while half of its lifetime is left, then signs a new one', async () => {
-    const { client, asked, advance } = build();
+    const { client, asked, advance } = await build();
     const first = await client.url('p1', 'thumb');
     advance((TTL_SECONDS * 1000) / 2 - 1);
     expect(await client.url('p1', 'thumb')).toBe(first);
@@ -47,7 +55,7 @@ describe('PhotoStoreClient signed URLs', () => {
   });
 
   it('keeps variants and photos apart', async () => {
-    const { client, asked } = build();
+    const { client, asked } = await build();
     const urls = await Promise.all([
       client.url('p1', 'thumb'),
       client.url('p1', 'display'),
@@ -58,14 +66,14 @@ describe('PhotoStoreClient signed URLs', () => {
   });
 
   it('asks photo-store once for concurrent requests of the same URL', async () => {
-    const { client, asked } = build();
+    const { client, asked } = await build();
     const urls = await Promise.all(Array.from({ length: 5 }, () => client.url('p1', 'thumb')));
     expect(new Set(urls).size).toBe(1);
     expect(asked).toEqual([expect.stringContaining('thumb:p1')]);
   });
 
   it('remembers nothing from a failed request', async () => {
-    const { client, asked, failNextRequest } = build();
+    const { client, asked, failNextRequest } = await build();
     failNextRequest();
     await expect(client.url('p1', 'thumb')).rejects.toBeInstanceOf(PhotoStoreUnavailableError);
     await expect(client.url('p1', 'thumb')).resolves.toContain('/thumb/p1');
@@ -73,7 +81,7 @@ describe('PhotoStoreClient signed URLs', () => {
   });
 
   it('forgets the URLs of a photo it deletes', async () => {
-    const { client, asked } = build();
+    const { client, asked } = await build();
     const before = await client.url('p1', 'display');
     await expect(client.delete('p1')).resolves.toBe(true);
     expect(await client.url('p1', 'display')).not.toBe(before);

@@ -12,7 +12,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   and evaluates it.
  *
  * The advisory lock key is `(1650720771, hashtext(scene))`: 1650720771 is `LockClass.scene`
- * (0x62640003, src/shared/sql.ts), written out because a migration must not change when code does.
+ * (0x62640003, src/database/lock-class.ts), written out because a migration must not change when code does.
  */
 export class ClaimFunctions1795900000000 implements MigrationInterface {
   name = 'ClaimFunctions1795900000000';

@@ -1,0 +1,15 @@
+/**
+ * Namespaces of the two-key Postgres advisory locks binding takes (`pg_advisory_lock(class, key)`), so
+ * they cannot collide with each other or with another application's locks on the same database.
+ */
+export const LockClass = {
+  /** Session-level: one process applies migrations at a time. */
+  migrations: 0x62640001,
+  /** Session-level: one replica runs the retention sweep at a time. */
+  retention: 0x62640002,
+  /**
+   * Transaction-level, key = hashtext(scene): a scan and the scene's `qr.issued` never miss each other.
+   * Written out as 1650720771 in the ClaimFunctions migration.
+   */
+  scene: 0x62640003,
+} as const;

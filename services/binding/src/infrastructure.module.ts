@@ -1,0 +1,90 @@
+import { Global, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { NatsModule } from '@mirror/nats';
+import {
+  HealthRegistry,
+  LOGGER,
+  REDIS,
+  WECHAT_API,
+  redisProviders,
+  wechatApiProvider,
+} from '@mirror/platform';
+import { SERVICE_NAME, type AppConfig } from './config';
+import { createDataSource } from './database/data-source';
+import { DatabaseRepository } from './database/database.repository';
+import { applyMigrations } from './database/migration-runner';
+import { UnitOfWork } from './database/unit-of-work';
+import { OAUTH_SETTINGS, oauthSettings } from './oauth/oauth.settings';
+import { REPLIES_SETTINGS, repliesSettings } from './replies/replies.settings';
+import { RETENTION_SETTINGS, retentionSettings } from './retention/retention.settings';
+import { DisplayPublisher } from './shared/display.publisher';
+import { PHOTO_STORE_SETTINGS, photoStoreSettings } from './shared/photo-store.settings';
+import { PhotoStoreClient } from './shared/photo-store.client';
+import { WeChatRepository } from './wechat/wechat.repository';
+
+/** Closes the Postgres pool once consumers and request handlers have stopped. */
+@Injectable()
+class DataSourceCloser implements OnApplicationShutdown {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/**
+ * Everything binding's features share, built from the config (the only place that reads it): NATS, Redis,
+ * Postgres (pool, migrations at start-up, the unit of work), WeChat, photo-store, the mirrors' screens, and
+ * one settings value per feature.
+ */
+@Global()
+@Module({})
+export class InfrastructureModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const settings = [
+      { provide: PHOTO_STORE_SETTINGS, useValue: photoStoreSettings(config) },
+      { provide: OAUTH_SETTINGS, useValue: oauthSettings(config) },
+      { provide: REPLIES_SETTINGS, useValue: repliesSettings(config) },
+      { provide: RETENTION_SETTINGS, useValue: retentionSettings(config) },
+    ];
+    const clients = [
+      DatabaseRepository,
+      { provide: UnitOfWork, useExisting: DatabaseRepository },
+      WeChatRepository,
+      DisplayPublisher,
+      PhotoStoreClient,
+    ];
+    return {
+      module: InfrastructureModule,
+      imports: [
+        NatsModule.forRoot({ config, name: SERVICE_NAME, streams: ['SESSIONS', 'QR', 'PHOTOS', 'WECHAT'] }),
+      ],
+      providers: [
+        ...redisProviders({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, name: SERVICE_NAME }),
+        {
+          provide: DataSource,
+          inject: [HealthRegistry, LOGGER],
+          useFactory: async (health: HealthRegistry, logger: Logger) => {
+            const dataSource = createDataSource({
+              url: config.DATABASE_URL,
+              poolSize: config.DATABASE_POOL_SIZE,
+            });
+            await dataSource.initialize();
+            if (config.DATABASE_MIGRATE_ON_START) await applyMigrations(dataSource, logger);
+            health.register({
+              name: 'postgres',
+              check: async () => void (await dataSource.query('SELECT 1')),
+            });
+            return dataSource;
+          },
+        },
+        DataSourceCloser,
+        wechatApiProvider(config),
+        ...clients,
+        ...settings,
+      ],
+      exports: [REDIS, DataSource, WECHAT_API, ...clients, ...settings.map((s) => s.provide)],
+    };
+  }
+}
