@@ -8,6 +8,7 @@ import {
 } from '@nestjs/microservices';
 import type { Subscription } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import type { Counter, Histogram } from 'prom-client';
 import { lastValueFrom } from 'rxjs';
 import type { StreamName } from '@mirror/contracts';
 import type { MetricsService } from '@mirror/platform';
@@ -32,7 +33,7 @@ export interface JetStreamServerOptions {
  * reach the transport unchanged through RpcErrorPassThrough (see connectNatsTransport).
  */
 export class JetStreamServer extends Server implements CustomTransportStrategy {
-  override readonly transportId = JETSTREAM_TRANSPORT;
+  override transportId = JETSTREAM_TRANSPORT;
   private readonly declared: DeclaredHandler[] = [];
   private readonly runners: ConsumerRunner<unknown>[] = [];
   private readonly subscriptions: Subscription[] = [];
@@ -86,7 +87,16 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         ackWaitMs: b.ackWaitMs,
       });
     }
-    for (const b of bindings) this.bind(b);
+    const metrics = {
+      handled: this.options.metrics.counter('nats_messages_total', 'JetStream messages handled, by outcome', [
+        'subject',
+        'outcome',
+      ]),
+      seconds: this.options.metrics.histogram('nats_handler_seconds', 'Time to handle a JetStream message', [
+        'subject',
+      ]),
+    };
+    for (const b of bindings) this.bind(b, metrics);
     // the server knows every subscription before the service calls itself started
     await this.client.nc.flush();
     this.log.info(
@@ -99,18 +109,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     );
   }
 
-  private bind(b: Binding): void {
+  private bind(b: Binding, { handled, seconds }: { handled: Counter; seconds: Histogram }): void {
     if (b.kind === 'jetstream') {
-      const handled = this.options.metrics.counter(
-        'nats_messages_total',
-        'JetStream messages handled, by outcome',
-        ['subject', 'outcome'],
-      );
-      const seconds = this.options.metrics.histogram(
-        'nats_handler_seconds',
-        'Time to handle a JetStream message',
-        ['subject'],
-      );
       const runner = new ConsumerRunner<unknown>(
         this.client,
         {

@@ -1,4 +1,13 @@
-import { Controller, Global, Inject, Injectable, Module, type INestApplication } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Global,
+  HttpException,
+  Inject,
+  Injectable,
+  Module,
+  type INestApplication,
+} from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
 import {
   ContractViolationError,
@@ -59,6 +68,34 @@ describe(JetStreamServer.name, () => {
     expect(message).toContain(`@EventPattern('session.restarted') (durable misnamed): no event contract`);
     expect(message).toContain(`@MessagePattern('photo.thumbnail'): no request contract`);
     expect(message).toContain('unknown option maxDelivery');
+  });
+
+  it('leaves HTTP errors to Nest: its pass-through filter only concerns message handlers', async () => {
+    @Controller('probe')
+    class Http {
+      @Get('broken')
+      broken() {
+        throw new Error('bucket credentials rejected');
+      }
+
+      @Get('teapot')
+      teapot() {
+        throw new HttpException('short and stout', 418);
+      }
+    }
+    const app = await startProbeService({ namespace: namespace(), controllers: [Http] });
+    try {
+      const url = await app.getUrl();
+      const broken = await fetch(`${url}/probe/broken`);
+      expect(broken.status).toBe(500);
+      expect(await broken.json()).toEqual({ statusCode: 500, message: 'Internal server error' });
+      const teapot = await fetch(`${url}/probe/teapot`);
+      expect(teapot.status).toBe(418);
+      expect(await teapot.json()).toEqual({ statusCode: 418, message: 'short and stout' });
+      expect((await fetch(`${url}/nowhere`)).status).toBe(404);
+    } finally {
+      await app.close();
+    }
   });
 
   it('delivers core messages with the subject as the contract names it, headers and bytes', async () => {
