@@ -16,7 +16,8 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import Redis from 'ioredis';
-import { connect } from 'nats';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { CpuMeter, pidListeningOn } from '../support/process-cpu';
 import { signedScans, type Credentials, type SignedRequest } from './messages';
 
@@ -211,7 +212,7 @@ async function main(): Promise<void> {
   }
 
   const nc = await connect({ servers: NATS_URL });
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   const stored = (await jsm.streams.info(`${ns}_WECHAT`)).state.messages;
   for await (const s of jsm.streams.list())
     if (s.config.name.startsWith(`${ns}_`)) await jsm.streams.delete(s.config.name);

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { connect, headers, type NatsConnection } from 'nats';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { deleteNamespaceStreams } from '@mirror/testing';
 import { Replica } from '@mirror/svc-session-vision/test/support/replica';
 

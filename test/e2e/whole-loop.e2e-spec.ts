@@ -58,6 +58,7 @@ describe('the whole loop', () => {
       const m = await bus.jsm.streams.getMessage(bus.ns.stream('QR'), {
         last_by_subj: bus.ns.subject('qr.issued'),
       });
+      if (!m) return undefined;
       const e = decode(Events.qrIssued, m.data);
       return e.sessionId === sessionId ? e : undefined;
     }, 30000);

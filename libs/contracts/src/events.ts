@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent } from './contract';
+import { defineEvent, type EventContract } from './contract';
 import {
   isoTime,
   mirrorId,
@@ -96,6 +96,13 @@ export const Events = {
   productScanned: defineEvent('wechat.product.scanned', 'WECHAT', productScannedSchema),
   messageReceived: defineEvent('wechat.message.received', 'WECHAT', messageReceivedSchema),
 } as const;
+
+const eventsBySubject = new Map<string, EventContract>(Object.values(Events).map((c) => [c.subject, c]));
+
+/** The event contract published on `subject` (without namespace), if any: how a consumer finds its schema. */
+export function eventContractFor(subject: string): EventContract | undefined {
+  return eventsBySubject.get(subject);
+}
 
 export type SessionStarted = z.infer<typeof sessionStartedSchema>;
 export type SessionEnded = z.infer<typeof sessionEndedSchema>;

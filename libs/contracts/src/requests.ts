@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRequest } from './contract';
+import { defineRequest, type RequestContract } from './contract';
 import { isoTime, mirrorId, openid, photoId, sceneStr, schemaVersion, sessionId } from './primitives';
 
 /** WeChat's QR kinds; the limits are enforced by qr-issuer before calling WeChat. */
@@ -98,6 +98,15 @@ export const Requests = {
     bindingPhotoDeleteResponseSchema,
   ),
 } as const;
+
+const requestsBySubject = new Map<string, RequestContract>(
+  Object.values(Requests).map((c) => [c.subject, c]),
+);
+
+/** The request contract served on `subject` (without namespace), if any. */
+export function requestContractFor(subject: string): RequestContract | undefined {
+  return requestsBySubject.get(subject);
+}
 
 export type QrIssueRequest = z.infer<typeof qrIssueRequestSchema>;
 export type QrIssueResponse = z.infer<typeof qrIssueResponseSchema>;

@@ -5,7 +5,9 @@ import {
   Requests,
   decode,
   encode,
+  eventContractFor,
   replyEnvelope,
+  requestContractFor,
   validate,
 } from '@mirror/contracts';
 
@@ -95,5 +97,12 @@ describe('contracts', () => {
       true,
     );
     expect(sut.safeParse({ ok: true, data: { url: 'nope' } }).success).toBe(false);
+  });
+
+  it('finds the contract of an event or request by its subject', () => {
+    expect(eventContractFor('photo.stored')).toBe(Events.photoStored);
+    expect(requestContractFor('photo.url')).toBe(Requests.photoUrl);
+    expect(eventContractFor('photo.url')).toBeUndefined();
+    expect(eventContractFor('mirror.*.photo')).toBeUndefined();
   });
 });

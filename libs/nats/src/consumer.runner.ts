@@ -1,25 +1,18 @@
 import { settleWithin, sleep } from '@mirror/async';
-import type { ConsumerMessages, JsMsg } from 'nats';
+import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { ContractViolationError, deadLetterSubject, type StreamName } from '@mirror/contracts';
 import { CORRELATION_NATS_HEADER, withCorrelation } from '@mirror/platform';
 import { PoisonMessageError } from './errors';
+import { JetStreamContext } from './jetstream.context';
 import type { NatsClient } from './nats.client';
-
-export interface EventContext {
-  /** Subject without the namespace. */
-  subject: string;
-  /** 1 on the first delivery. */
-  deliveries: number;
-  msg: JsMsg;
-}
 
 export interface ConsumerRunnerOptions<T> {
   stream: StreamName;
   durable: string;
   subject: string;
   decode: (msg: JsMsg) => T;
-  handle: (payload: T, ctx: EventContext) => Promise<void>;
+  handle: (payload: T, ctx: JetStreamContext) => Promise<void>;
   /** Messages handled at once. */
   concurrency: number;
   maxDeliver: number;
@@ -83,7 +76,7 @@ export class ConsumerRunner<T> {
   private process(msg: JsMsg): Promise<void> {
     const started = process.hrtime.bigint();
     const subject = this.client.ns.strip(msg.subject);
-    const deliveries = msg.info.redeliveryCount;
+    const deliveries = msg.info.deliveryCount;
     const done = (outcome: 'ack' | 'nak' | 'term') =>
       this.options.onOutcome?.(outcome, subject, Number(process.hrtime.bigint() - started) / 1e9);
     return withCorrelation(msg.headers?.get(CORRELATION_NATS_HEADER), async () => {
@@ -96,7 +89,7 @@ export class ConsumerRunner<T> {
         return done('term');
       }
       try {
-        await this.options.handle(payload, { subject, deliveries, msg });
+        await this.options.handle(payload, new JetStreamContext([subject, msg]));
         await msg.ackAck().catch((e: unknown) => {
           // the effect is committed and idempotent: a redelivery will be acked next time
           this.logger.warn({ err: e, subject }, 'ack not confirmed');
@@ -133,7 +126,7 @@ export class ConsumerRunner<T> {
       'dlq-reason': oneLine,
       'dlq-subject': this.client.ns.strip(msg.subject),
       'dlq-stream-seq': String(msg.info.streamSequence),
-      'dlq-deliveries': String(msg.info.redeliveryCount),
+      'dlq-deliveries': String(msg.info.deliveryCount),
     });
     try {
       await this.client.publishBytes(deadLetterSubject(stream, durable), msg.data, {

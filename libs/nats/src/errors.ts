@@ -68,3 +68,14 @@ export class JetStreamPublishError extends Error {
     this.name = 'JetStreamPublishError';
   }
 }
+
+/** No contract in @mirror/contracts has this subject: nothing can be published or requested on it. */
+export class UnknownSubjectError extends Error {
+  constructor(
+    readonly subject: string,
+    readonly kind: 'event' | 'request',
+  ) {
+    super(`no ${kind} contract in @mirror/contracts has the subject ${subject}`);
+    this.name = 'UnknownSubjectError';
+  }
+}

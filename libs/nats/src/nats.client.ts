@@ -3,24 +3,28 @@ import {
   AckPolicy,
   DeliverPolicy,
   DiscardPolicy,
-  Events,
+  JetStreamApiCodes,
+  JetStreamApiError,
   RetentionPolicy,
   StorageType,
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+  type PubAck,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import {
   connect,
   headers as natsHeaders,
   nanos,
-  type JetStreamClient,
-  type JetStreamManager,
   type Msg,
   type MsgHdrs,
   type NatsConnection,
-  type PubAck,
-  type StreamConfig,
   type Subscription,
-} from 'nats';
+} from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import {
-  ContractViolationError,
   ReplyCodes,
   STREAMS,
   decodeJson,
@@ -31,6 +35,7 @@ import {
   type EventContract,
   type MessageContract,
   type PayloadInput,
+  type ReplyError,
   type RequestContract,
   type ResponseOf,
   type StreamName,
@@ -43,14 +48,9 @@ import {
   type HealthIndicator,
 } from '@mirror/platform';
 import { z } from 'zod';
-import {
-  JetStreamPublishError,
-  NoRespondersError,
-  RefusalError,
-  RequestRefusedError,
-  RequestTimeoutError,
-} from './errors';
+import { JetStreamPublishError, NoRespondersError, RequestRefusedError, RequestTimeoutError } from './errors';
 import { Namespace } from './namespace';
+import { refusalOf } from './refusal';
 import { RequestMux } from './request-mux';
 
 export interface NatsClientOptions {
@@ -92,7 +92,7 @@ export class NatsClient {
     namespace: string,
   ) {
     this.ns = new Namespace(namespace);
-    this.js = nc.jetstream();
+    this.js = jetstream(nc);
     this.mux = new RequestMux(nc);
     void this.watchStatus();
   }
@@ -113,18 +113,18 @@ export class NatsClient {
       // async stack traces cost ~8 % of a request's time and add nothing to our error messages
       noAsyncTraces: true,
     });
-    const jsm = await nc.jetstreamManager();
+    const jsm = await jetstreamManager(nc);
     return new NatsClient(nc, jsm, options.logger, options.namespace ?? '');
   }
 
   private async watchStatus() {
     for await (const s of this.nc.status()) {
-      if (s.type === Events.Disconnect) {
+      if (s.type === 'disconnect') {
         this.connected = false;
-        this.logger.warn({ server: s.data }, 'NATS disconnected; reconnecting');
-      } else if (s.type === Events.Reconnect) {
+        this.logger.warn({ server: s.server }, 'NATS disconnected; reconnecting');
+      } else if (s.type === 'reconnect') {
         this.connected = true;
-        this.logger.info({ server: s.data }, 'NATS reconnected');
+        this.logger.info({ server: s.server }, 'NATS reconnected');
       }
     }
   }
@@ -166,15 +166,15 @@ export class NatsClient {
       num_replicas: Number(process.env.NATS_STREAM_REPLICAS ?? 1),
     };
     try {
-      await this.jsm.streams.info(config.name);
+      // reads the stream's configuration and sends it back with ours applied
       await this.jsm.streams.update(config.name, config);
     } catch (e) {
-      if (!isNotFound(e)) throw e;
+      if (!isApiError(e, JetStreamApiCodes.StreamNotFound)) throw e;
       try {
         await this.jsm.streams.add(config);
       } catch (addError) {
-        // another replica created it between our info and add
-        if (!String(addError).includes('already in use')) throw addError;
+        // another replica created it between our update and add
+        if (!isApiError(addError, STREAM_NAME_IN_USE)) throw addError;
         await this.jsm.streams.update(config.name, config);
       }
     }
@@ -195,6 +195,7 @@ export class NatsClient {
     try {
       await this.jsm.consumers.add(stream, config);
     } catch (e) {
+      // a durable that exists with another configuration (2.9 says "in use", 2.10 "already exists")
       if (!/already exists|already in use/i.test(String(e))) throw e;
       await this.jsm.consumers.update(stream, spec.durable, config);
     }
@@ -308,27 +309,34 @@ export class NatsClient {
 
   /**
    * Serves a request subject in a queue group (one replica answers each request). Invalid requests get
-   * `INVALID_REQUEST` naming the field; RefusalError becomes its code; anything else `INTERNAL`.
+   * `INVALID_REQUEST` naming the field; a refusal (RefusalError, RpcException with a code) its code;
+   * anything else, an answer that breaks the response schema included, `INTERNAL`.
    */
   serve<C extends RequestContract>(
     contract: C,
     handler: (request: z.infer<C['request']>, msg: Msg) => Promise<z.input<C['response']>>,
     options: { queue?: string } = {},
   ): Subscription {
+    // Every request is answered: a refusal is data, and a fault is INTERNAL without its message.
     return this.nc.subscribe(this.ns.subject(contract.subject), {
       queue: options.queue ?? contract.subject,
       callback: (err, msg) => {
         if (err) return;
         const work = withCorrelation(msg.headers?.get(CORRELATION_NATS_HEADER), async () => {
-          let answer:
-            | { ok: true; data: unknown }
-            | { ok: false; error: { code: string; message: string; field?: string } };
+          let answer: { ok: true; data: unknown } | { ok: false; error: ReplyError };
+          let response: unknown;
           try {
             const request = decodeJson(contract.subject, contract.request, msg.data);
-            const data = validate(contract.subject, contract.response, await handler(request, msg));
-            answer = { ok: true, data };
+            response = await handler(request, msg);
           } catch (e) {
             answer = { ok: false, error: this.refusal(contract.subject, e) };
+          }
+          try {
+            answer ??= { ok: true, data: validate(contract.subject, contract.response, response) };
+          } catch (e) {
+            // the responder's bug, not the caller's: never INVALID_REQUEST
+            this.logger.error({ err: e, subject: contract.subject }, 'response violates its contract');
+            answer = { ok: false, error: internalError(contract.subject) };
           }
           if (msg.reply) msg.respond(new TextEncoder().encode(JSON.stringify(answer)));
         });
@@ -338,13 +346,11 @@ export class NatsClient {
     });
   }
 
-  private refusal(subject: string, e: unknown): { code: string; message: string; field?: string } {
-    if (e instanceof RefusalError) return { code: e.code, message: e.message, field: e.field };
-    if (e instanceof ContractViolationError) {
-      return { code: ReplyCodes.invalidRequest, message: e.message, field: e.field };
-    }
+  private refusal(subject: string, e: unknown): ReplyError {
+    const refusal = refusalOf(e);
+    if (refusal) return refusal;
     this.logger.error({ err: e, subject }, 'request handler failed');
-    return { code: ReplyCodes.internal, message: `${subject} failed; try again later` };
+    return internalError(subject);
   }
 
   /** Waits (bounded) for request handlers that are still answering. */
@@ -371,6 +377,10 @@ export class NatsClient {
 }
 
 const MSG_ID_HEADER = 'Nats-Msg-Id';
+
+function internalError(subject: string): ReplyError {
+  return { code: ReplyCodes.internal, message: `${subject} failed; try again later` };
+}
 const textDecoder = new TextDecoder();
 
 interface JsApiError {
@@ -379,7 +389,9 @@ interface JsApiError {
   description?: string;
 }
 
-function isNotFound(e: unknown): boolean {
-  const err = e as { api_error?: { err_code?: number }; message?: string };
-  return err.api_error?.err_code === 10059 || /not found/i.test(err.message ?? '');
+/** JetStream's err_code for a stream created at the same time with another configuration. */
+const STREAM_NAME_IN_USE = 10058;
+
+function isApiError(e: unknown, errCode: number): boolean {
+  return e instanceof JetStreamApiError && e.code === errCode;
 }

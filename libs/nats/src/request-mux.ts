@@ -1,4 +1,10 @@
-import { createInbox, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from 'nats';
+import {
+  createInbox,
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+  type Subscription,
+} from '@nats-io/transport-node';
 
 /** What a request came back with: the answer, nobody to answer, or nothing in time. */
 export type MuxOutcome = { kind: 'answer'; msg: Msg } | { kind: 'no-responders' } | { kind: 'timeout' };

@@ -1,8 +1,11 @@
-import { connect, headers, type NatsConnection } from 'nats';
-import { Events, Requests } from '@mirror/contracts';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import { Events, Requests, type PhotoUrlRequest } from '@mirror/contracts';
 import { JetStreamPublishError, NatsClient, RequestMux, RequestTimeoutError } from '@mirror/nats';
 import { LocalNatsServer, deleteNamespaceStreams, testEnv, testLogger, uniqueName } from '@mirror/testing';
 import { ulid } from 'ulid';
+import { startProbeService } from './support/probe-service';
 
 const te = new TextEncoder();
 const td = new TextDecoder();
@@ -60,7 +63,7 @@ describe(RequestMux.name, () => {
 
   it('ignores an answer that comes after its request timed out', async () => {
     const replies: string[] = [];
-    const sub = nc.subscribe(`${subject}.late`, { callback: (_e, m) => replies.push(m.reply!) });
+    const sub = nc.subscribe(`${subject}.late`, { callback: (_e, m) => void replies.push(m.reply!) });
     await nc.flush();
     await expect(mux.request(`${subject}.late`, te.encode('x'), 100)).resolves.toEqual({ kind: 'timeout' });
     // The late answer is dropped; the next request still gets its own answer.
@@ -99,17 +102,19 @@ describe(RequestMux.name, () => {
 
 describe(`${NatsClient.name} over the request mux`, () => {
   it('keeps answering after NATS restarts, and settles a request made during the outage', async () => {
+    @Controller()
+    class PhotoUrls {
+      @MessagePattern(Requests.photoUrl.subject)
+      async url(@Payload() r: PhotoUrlRequest) {
+        return { url: `http://s3.local/${r.photoId}`, expiresAt: new Date().toISOString() };
+      }
+    }
     const server = await LocalNatsServer.start();
     const client = await NatsClient.connect({ servers: server.url, name: 'mux-requester', logger });
-    const responder = await NatsClient.connect({ servers: server.url, name: 'mux-responder', logger });
+    const responder = await startProbeService({ servers: server.url, controllers: [PhotoUrls] });
     const ask = (photoId: string, timeoutMs: number) =>
       client.request(Requests.photoUrl, { photoId }, { timeoutMs });
     try {
-      responder.serve(Requests.photoUrl, async (r) => ({
-        url: `http://s3.local/${r.photoId}`,
-        expiresAt: new Date().toISOString(),
-      }));
-      await responder.nc.flush();
       await expect(ask('before', 2000)).resolves.toMatchObject({ url: 'http://s3.local/before' });
       await server.stop();
       // Buffered while disconnected: answered if the responder is back first, refused otherwise; never a hang.
@@ -131,7 +136,7 @@ describe(`${NatsClient.name} over the request mux`, () => {
       expect(after).toBe('http://s3.local/after');
     } finally {
       await client.drain();
-      await responder.drain();
+      await responder.close();
       await server.dispose();
     }
   }, 30_000);

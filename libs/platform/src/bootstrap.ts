@@ -21,6 +21,11 @@ export interface ServiceDefinition<C extends BaseServiceConfig> {
   module: (config: C) => DynamicModule;
   /** Extra HTTP setup (body parsers, cookies) before listening. */
   configureHttp?: (app: INestApplication, config: C) => void | Promise<void>;
+  /**
+   * Connects the service's message handlers (`connectNatsTransport` of @mirror/nats): called once the app is
+   * built; they start after every module's init hooks, before the HTTP port opens.
+   */
+  microservices?: (app: INestApplication) => unknown;
 }
 
 /** Builds, wires and starts one service; the returned app is listening. */
@@ -32,6 +37,7 @@ export async function bootstrapService<C extends BaseServiceConfig>(
   const logger = createLogger(def.name, config.LOG_LEVEL);
   const root: DynamicModule = {
     module: class AppRootModule {},
+    // PlatformModule first: registered first, it shuts down last, after NATS has drained (PoolRegistry)
     imports: [PlatformModule.forRoot({ service: def.name, logger, config }), def.module(config)],
   };
   Object.defineProperty(root.module, 'name', { value: `${def.name}-root` });
@@ -42,8 +48,19 @@ export async function bootstrapService<C extends BaseServiceConfig>(
       next();
     }),
   );
-  await def.configureHttp?.(app, config);
-  await app.listen(config.PORT, process.env.HOST ?? '0.0.0.0');
+  try {
+    await def.configureHttp?.(app, config);
+    await def.microservices?.(app);
+    // init first (Nest's hybrid-app advice): no message reaches a handler before every onModuleInit and
+    // onApplicationBootstrap has run
+    await app.init();
+    await app.startAllMicroservices();
+    await app.listen(config.PORT, process.env.HOST ?? '0.0.0.0');
+  } catch (e) {
+    // what did start (connections, pools) stops, so the error is all that remains
+    await app.close().catch(() => undefined);
+    throw e;
+  }
   logger.info({ port: config.PORT }, `${def.name} listening`);
   return app;
 }

@@ -6,6 +6,7 @@ export * from './health.registry';
 export * from './logger';
 export * from './metrics.service';
 export * from './platform.module';
+export * from './pool.registry';
 export * from './redis';
 export * from './tokens';
 export * from './redis.providers';

@@ -4,6 +4,7 @@ import { Clock } from './clock';
 import { HealthController } from './health.controller';
 import { HealthRegistry } from './health.registry';
 import { MetricsService } from './metrics.service';
+import { PoolRegistry } from './pool.registry';
 import { APP_CONFIG, LOGGER } from './tokens';
 
 export interface PlatformOptions {
@@ -12,7 +13,10 @@ export interface PlatformOptions {
   config: unknown;
 }
 
-/** Logger, typed config, metrics, health and the clock for every service; added around each AppModule. */
+/**
+ * Logger, typed config, metrics, health, pools and the clock for every service; added around each AppModule,
+ * as its first import (so that it shuts down last: see PoolRegistry).
+ */
 @Global()
 @Module({})
 export class PlatformModule {
@@ -25,9 +29,10 @@ export class PlatformModule {
         { provide: APP_CONFIG, useValue: options.config },
         MetricsService,
         HealthRegistry,
+        PoolRegistry,
         Clock,
       ],
-      exports: [LOGGER, APP_CONFIG, MetricsService, HealthRegistry, Clock],
+      exports: [LOGGER, APP_CONFIG, MetricsService, HealthRegistry, PoolRegistry, Clock],
     };
   }
 }

@@ -1,16 +1,17 @@
-import { Injectable, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { Controller, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import { Events, type SessionStarted } from '@mirror/contracts';
-import { NatsClient, NatsModule, OnEvent } from '@mirror/nats';
+import { NatsClient, NatsModule, connectNatsTransport } from '@mirror/nats';
 import { bootstrapService } from '@mirror/platform';
 import { LocalNatsServer, waitFor } from '@mirror/testing';
 import { ulid } from 'ulid';
 
 const received: string[] = [];
 
-@Injectable()
+@Controller()
 class SessionsSeen {
-  @OnEvent(Events.sessionStarted, { durable: 'recovery-test' })
-  async onStarted(event: SessionStarted) {
+  @EventPattern(Events.sessionStarted.subject, { durable: 'recovery-test' })
+  async onStarted(@Payload() event: SessionStarted) {
     received.push(event.mirrorId);
   }
 }
@@ -21,7 +22,7 @@ class ProbeModule {
     return {
       module: ProbeModule,
       imports: [NatsModule.forRoot({ config: { NATS_URL: servers }, name: 'probe', streams: ['SESSIONS'] })],
-      providers: [SessionsSeen],
+      controllers: [SessionsSeen],
     };
   }
 }
@@ -46,6 +47,7 @@ describe('service readiness', () => {
           SHUTDOWN_TIMEOUT_MS: 5000,
         }),
         module: () => ProbeModule.register(nats.url),
+        microservices: connectNatsTransport,
       },
       {},
     );

@@ -1,11 +1,12 @@
-import { connect } from 'nats';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { testEnv } from './names';
 
 /** Deletes every JetStream stream of a test namespace. */
 export async function deleteNamespaceStreams(namespace: string, servers = testEnv.natsUrl()): Promise<void> {
   const nc = await connect({ servers });
   try {
-    const jsm = await nc.jetstreamManager();
+    const jsm = await jetstreamManager(nc);
     for await (const s of jsm.streams.list()) {
       if (s.config.name.startsWith(`${namespace}_`)) await jsm.streams.delete(s.config.name);
     }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { MirrorSubjects, decode, mirrorDisplay, mirrorGesture, type Gesture } from '@mirror/contracts';
 import type { NatsClient } from '@mirror/nats';
-import type { Subscription } from 'nats';
+import type { Subscription } from '@nats-io/transport-node';
 import sharp from 'sharp';
 import { ulid } from 'ulid';
 import type { z } from 'zod';

@@ -7,8 +7,8 @@ import {
   type PhotoTaken,
 } from '@mirror/mirror-sim';
 import { NatsClient } from '@mirror/nats';
+import type { Msg } from '@nats-io/transport-node';
 import { deleteNamespaceStreams, testEnv, testLogger, uniqueName, waitFor } from '@mirror/testing';
-import type { Msg } from 'nats';
 import sharp from 'sharp';
 import { ulid } from 'ulid';
 
@@ -89,6 +89,7 @@ describe(MirrorSimulator.name, () => {
     const photo = await nats.jsm.streams.getMessage(nats.ns.stream('PHOTOS_IN'), {
       last_by_subj: nats.ns.subject(`mirror.${mirrorId}.photo`),
     });
+    if (!photo) throw new Error('the photo is not in PHOTOS_IN');
     expect(photo.header.get('Nats-Msg-Id')).toBe(photoId);
     expect(photo.header.get('session-id')).toBe(sessionId);
     expect(photo.header.get('Nats-Msg-Id')).toMatch(/^[0-9A-Z]{26}$/);

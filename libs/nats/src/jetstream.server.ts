@@ -1,0 +1,194 @@
+import { settleWithin } from '@mirror/async';
+import {
+  NatsContext,
+  Server,
+  type BaseRpcContext,
+  type CustomTransportStrategy,
+  type MessageHandler,
+} from '@nestjs/microservices';
+import type { Subscription } from '@nats-io/transport-node';
+import type { Logger } from 'pino';
+import type { Counter, Histogram } from 'prom-client';
+import { lastValueFrom } from 'rxjs';
+import type { StreamName } from '@mirror/contracts';
+import type { MetricsService } from '@mirror/platform';
+import { ConsumerRunner } from './consumer.runner';
+import type { NatsClient } from './nats.client';
+import { planBindings, type Binding, type DeclaredHandler } from './nats-patterns';
+
+/** Transport id of JetStreamServer, to bind a pattern to it alone: `@EventPattern(subject, JETSTREAM, {…})`. */
+export const JETSTREAM_TRANSPORT = Symbol('NATS_JETSTREAM');
+
+export interface JetStreamServerOptions {
+  /** Streams the service publishes to or consumes from (NatsModule.forRoot's `streams`); DLQ is added. */
+  streams: StreamName[];
+  logger: Logger;
+  metrics: MetricsService;
+}
+
+/**
+ * Nest's custom transport over the service's one NatsClient connection: `@EventPattern` handlers become
+ * durable JetStream consumers (or core subscriptions), `@MessagePattern` handlers answer requests in a
+ * queue group. Handlers are Nest controller methods, so guards, interceptors and pipes apply; errors
+ * reach the transport unchanged through RpcErrorPassThrough (see connectNatsTransport).
+ */
+export class JetStreamServer extends Server implements CustomTransportStrategy {
+  override transportId = JETSTREAM_TRANSPORT;
+  private readonly declared: DeclaredHandler[] = [];
+  private readonly runners: ConsumerRunner<unknown>[] = [];
+  private readonly subscriptions: Subscription[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly log: Logger;
+
+  constructor(
+    private readonly client: NatsClient,
+    private readonly options: JetStreamServerOptions,
+  ) {
+    super();
+    this.log = options.logger.child({ component: 'nats-transport' });
+  }
+
+  /**
+   * Nest calls this once per decorated method before `listen`. Nest itself would chain two event
+   * handlers of one pattern and silently replace a second message handler; the transport keeps every
+   * one so that `listen` can give each its own consumer, or refuse the clash by name.
+   */
+  override addHandler(
+    pattern: unknown,
+    callback: MessageHandler,
+    isEventHandler = false,
+    extras: Record<string, unknown> = {},
+  ): void {
+    this.declared.push({ pattern, handler: callback, isEventHandler, extras });
+    if (!this.messageHandlers.has(this.normalizePattern(pattern as string))) {
+      super.addHandler(pattern, callback, isEventHandler, extras);
+    }
+  }
+
+  /** Declares streams and consumers (idempotently: every replica does it), then starts consuming and serving. */
+  listen(callback: (error?: unknown) => void): void {
+    this.start().then(
+      () => callback(),
+      (e: unknown) => callback(e),
+    );
+  }
+
+  private async start(): Promise<void> {
+    const bindings = planBindings(this.declared);
+    const consumed = bindings.flatMap((b) => (b.kind === 'jetstream' ? [b.stream] : []));
+    await this.client.ensureStreams([...this.options.streams, ...consumed]);
+    for (const b of bindings) {
+      if (b.kind !== 'jetstream') continue;
+      await this.client.ensureConsumer({
+        stream: b.stream,
+        durable: b.durable,
+        subject: b.subject,
+        maxDeliver: b.maxDeliver,
+        ackWaitMs: b.ackWaitMs,
+      });
+    }
+    const metrics = {
+      handled: this.options.metrics.counter('nats_messages_total', 'JetStream messages handled, by outcome', [
+        'subject',
+        'outcome',
+      ]),
+      seconds: this.options.metrics.histogram('nats_handler_seconds', 'Time to handle a JetStream message', [
+        'subject',
+      ]),
+    };
+    for (const b of bindings) this.bind(b, metrics);
+    // the server knows every subscription before the service calls itself started
+    await this.client.nc.flush();
+    this.log.info(
+      {
+        consumers: bindings.filter((b) => b.kind === 'jetstream').map((b) => b.durable),
+        subscriptions: bindings.filter((b) => b.kind === 'core').map((b) => b.subject),
+        requests: bindings.flatMap((b) => (b.kind === 'request' ? [b.contract.subject] : [])),
+      },
+      'NATS transport listening',
+    );
+  }
+
+  private bind(b: Binding, { handled, seconds }: { handled: Counter; seconds: Histogram }): void {
+    if (b.kind === 'jetstream') {
+      const runner = new ConsumerRunner<unknown>(
+        this.client,
+        {
+          stream: b.stream,
+          durable: b.durable,
+          subject: b.subject,
+          decode: (msg) => b.decode(msg.data),
+          handle: async (payload, ctx) => void (await this.invoke(b.handler, payload, ctx)),
+          concurrency: b.concurrency,
+          maxDeliver: b.maxDeliver,
+          backoffMs: b.backoffMs,
+          onOutcome: (outcome, subject, s) => {
+            handled.inc({ subject, outcome });
+            seconds.observe({ subject }, s);
+          },
+        },
+        this.log.child({ consumer: b.durable }),
+      );
+      runner.start();
+      this.runners.push(runner);
+    } else if (b.kind === 'core') {
+      this.subscriptions.push(
+        this.client.subscribe(
+          b.subject,
+          async (msg, subject) =>
+            void (await this.track(
+              this.invoke(b.handler, msg.data, new NatsContext([subject, msg.headers])),
+            )),
+          { queue: b.queue },
+        ),
+      );
+    } else {
+      this.subscriptions.push(
+        this.client.serve(
+          b.contract,
+          (request, msg) =>
+            this.invoke(
+              b.handler,
+              request,
+              new NatsContext([this.client.ns.strip(msg.subject), msg.headers]),
+            ) as Promise<never>,
+          { queue: b.queue },
+        ),
+      );
+    }
+  }
+
+  /** Runs a Nest handler to completion: it may return a value, a Promise or an Observable. */
+  private async invoke(handler: MessageHandler, payload: unknown, ctx: BaseRpcContext): Promise<unknown> {
+    const result = await handler(payload, ctx);
+    return lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work)).catch(() => undefined);
+    return work;
+  }
+
+  /**
+   * Stops taking work and finishes what is in hand: subscriptions drain (no new requests or frames),
+   * consumers stop pulling and finish their messages (acked), request handlers answer. The connection
+   * itself stays open for the rest of the shutdown; NatsModule drains it.
+   */
+  async close(): Promise<void> {
+    const subscriptions = this.subscriptions.splice(0);
+    await Promise.allSettled(subscriptions.map((s) => (s.isClosed() ? undefined : s.drain())));
+    await Promise.allSettled(this.runners.splice(0).map((r) => r.stop()));
+    await settleWithin(Promise.allSettled([...this.inFlight]), 5000);
+    await this.client.settleReplies();
+  }
+
+  /** The transport has no events of its own: NatsClient.health() reports the connection. */
+  on(): never {
+    throw new Error('JetStreamServer emits no events; readiness comes from NatsClient.health()');
+  }
+
+  unwrap<T>(): T {
+    return this.client.nc as T;
+  }
+}
