@@ -1,10 +1,11 @@
-import { Global, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { NatsModule } from '@mirror/nats';
 import {
   HealthRegistry,
   LOGGER,
+  PoolRegistry,
   REDIS,
   WECHAT_API,
   redisProviders,
@@ -22,16 +23,6 @@ import { DisplayPublisher } from './shared/display.publisher';
 import { PHOTO_STORE_SETTINGS, photoStoreSettings } from './shared/photo-store.settings';
 import { PhotoStoreClient } from './shared/photo-store.client';
 import { WeChatRepository } from './wechat/wechat.repository';
-
-/** Closes the Postgres pool once consumers and request handlers have stopped. */
-@Injectable()
-class DataSourceCloser implements OnApplicationShutdown {
-  constructor(private readonly dataSource: DataSource) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
-  }
-}
 
 /**
  * Everything binding's features share, built from the config (the only place that reads it): NATS, Redis,
@@ -64,8 +55,8 @@ export class InfrastructureModule {
         ...redisProviders({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, name: SERVICE_NAME }),
         {
           provide: DataSource,
-          inject: [HealthRegistry, LOGGER],
-          useFactory: async (health: HealthRegistry, logger: Logger) => {
+          inject: [HealthRegistry, PoolRegistry, LOGGER],
+          useFactory: async (health: HealthRegistry, pools: PoolRegistry, logger: Logger) => {
             const dataSource = createDataSource({
               url: config.DATABASE_URL,
               poolSize: config.DATABASE_POOL_SIZE,
@@ -76,10 +67,16 @@ export class InfrastructureModule {
               name: 'postgres',
               check: async () => void (await dataSource.query('SELECT 1')),
             });
+            // closed after the NATS drain: in-flight handlers finish their transactions first
+            pools.register({
+              name: 'postgres',
+              close: async () => {
+                if (dataSource.isInitialized) await dataSource.destroy();
+              },
+            });
             return dataSource;
           },
         },
-        DataSourceCloser,
         wechatApiProvider(config),
         ...clients,
         ...settings,

@@ -1,3 +1,4 @@
+import { connectNatsTransport } from '@mirror/nats';
 import { runService, type ServiceDefinition } from '@mirror/platform';
 import { AppModule } from './app.module';
 import { SERVICE_NAME, loadAppConfig, type AppConfig } from './config';
@@ -7,6 +8,7 @@ export const bindingService: ServiceDefinition<AppConfig> = {
   name: SERVICE_NAME,
   loadConfig: () => loadAppConfig(),
   module: (config) => AppModule.register(config),
+  microservices: connectNatsTransport,
 };
 
 if (require.main === module) runService(bindingService);

@@ -57,6 +57,7 @@ describe('binding: customer-service message when the passive reply came too late
     const original = await h.bus.jsm.streams.getMessage(h.bus.ns.stream('WECHAT'), {
       last_by_subj: h.bus.ns.subject(Events.qrScanned.subject),
     });
+    if (!original) throw new Error('the scan is not in the WECHAT stream');
     expect(original.json<{ openid: string; needsPush: boolean }>()).toMatchObject({
       openid: alice,
       needsPush: true,

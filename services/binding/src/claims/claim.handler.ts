@@ -1,15 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import { Events, type QrIssued } from '@mirror/contracts';
-import { OnEvent } from '@mirror/nats';
+
 import { ClaimService } from './claim.service';
 
 /** Durable consumer of qr-issuer's `qr.issued`: the scene becomes known; acks only after its commit. */
-@Injectable()
+@Controller()
 export class ClaimHandler {
   constructor(private readonly claims: ClaimService) {}
 
-  @OnEvent(Events.qrIssued, { durable: 'binding-qr-issued' })
-  async qrIssued(event: QrIssued): Promise<void> {
+  @EventPattern(Events.qrIssued.subject, { durable: 'binding-qr-issued' })
+  async qrIssued(@Payload() event: QrIssued): Promise<void> {
     await this.claims.recordQrIssued(event);
   }
 }

@@ -7,7 +7,8 @@ import { ClaimService } from './claim.service';
 /** Scans, QR scenes and the claims they make; the replies build on it. */
 @Module({
   imports: [SessionsModule],
-  providers: [ClaimRepository, ClaimService, ClaimHandler],
+  providers: [ClaimRepository, ClaimService],
+  controllers: [ClaimHandler],
   exports: [ClaimService, ClaimRepository],
 })
 export class ClaimsModule {}

@@ -1,25 +1,26 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import { Events, type ProductScanned, type UserSubscribed, type UserUnsubscribed } from '@mirror/contracts';
-import { OnEvent } from '@mirror/nats';
+
 import { CustomerService } from './customer.service';
 
 /** Durable consumers of the gateway's user events. */
-@Injectable()
+@Controller()
 export class CustomerHandler {
   constructor(private readonly customers: CustomerService) {}
 
-  @OnEvent(Events.userSubscribed, { durable: 'binding-user-subscribed' })
-  async subscribed(event: UserSubscribed): Promise<void> {
+  @EventPattern(Events.userSubscribed.subject, { durable: 'binding-user-subscribed' })
+  async subscribed(@Payload() event: UserSubscribed): Promise<void> {
     await this.customers.subscribed(event);
   }
 
-  @OnEvent(Events.userUnsubscribed, { durable: 'binding-user-unsubscribed' })
-  async unsubscribed(event: UserUnsubscribed): Promise<void> {
+  @EventPattern(Events.userUnsubscribed.subject, { durable: 'binding-user-unsubscribed' })
+  async unsubscribed(@Payload() event: UserUnsubscribed): Promise<void> {
     await this.customers.unsubscribed(event);
   }
 
-  @OnEvent(Events.productScanned, { durable: 'binding-product-scanned' })
-  async productScanned(event: ProductScanned): Promise<void> {
+  @EventPattern(Events.productScanned.subject, { durable: 'binding-product-scanned' })
+  async productScanned(@Payload() event: ProductScanned): Promise<void> {
     await this.customers.productScanned(event);
   }
 }

@@ -5,7 +5,8 @@ import { CustomerService } from './customer.service';
 
 /** WeChat users (following, messaging windows) and their product scans. */
 @Module({
-  providers: [CustomerRepository, CustomerService, CustomerHandler],
+  providers: [CustomerRepository, CustomerService],
+  controllers: [CustomerHandler],
   exports: [CustomerRepository],
 })
 export class CustomersModule {}

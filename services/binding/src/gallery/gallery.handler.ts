@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { Requests } from '@mirror/contracts';
-import { OnRequest } from '@mirror/nats';
 import type { z } from 'zod';
 import { GalleryService } from './gallery.service';
 
@@ -8,17 +8,17 @@ type GalleryRequest = z.infer<(typeof Requests.galleryGet)['request']>;
 type DeleteRequest = z.infer<(typeof Requests.bindingPhotoDelete)['request']>;
 
 /** `binding.gallery.get` and `binding.photo.delete` for the gateway's photo page. */
-@Injectable()
+@Controller()
 export class GalleryHandler {
   constructor(private readonly gallery: GalleryService) {}
 
-  @OnRequest(Requests.galleryGet)
-  get(request: GalleryRequest) {
+  @MessagePattern(Requests.galleryGet.subject)
+  get(@Payload() request: GalleryRequest) {
     return this.gallery.get(request.openid);
   }
 
-  @OnRequest(Requests.bindingPhotoDelete)
-  delete(request: DeleteRequest) {
+  @MessagePattern(Requests.bindingPhotoDelete.subject)
+  delete(@Payload() request: DeleteRequest) {
     return this.gallery.deletePhoto(request.openid, request.photoId);
   }
 }

@@ -7,6 +7,7 @@ import { GalleryService } from './gallery.service';
 /** The customer's photo page: `binding.gallery.get` and `binding.photo.delete`. */
 @Module({
   imports: [PhotosModule],
-  providers: [GalleryRepository, GalleryService, GalleryHandler],
+  providers: [GalleryRepository, GalleryService],
+  controllers: [GalleryHandler],
 })
 export class GalleryModule {}

@@ -8,7 +8,8 @@ import { OAuthService } from './oauth.service';
 /** The OAuth links binding sends and `binding.oauth.confirm`, which turns a claim into a confirmed binding. */
 @Module({
   imports: [CustomersModule],
-  providers: [OAuthRepository, OAuthLinks, OAuthService, OAuthHandler],
+  providers: [OAuthRepository, OAuthLinks, OAuthService],
+  controllers: [OAuthHandler],
   exports: [OAuthLinks],
 })
 export class OAuthModule {}

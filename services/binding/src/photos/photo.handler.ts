@@ -1,25 +1,26 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import { Events, type PhotoDeleted, type PhotoRejected, type PhotoStored } from '@mirror/contracts';
-import { OnEvent } from '@mirror/nats';
+
 import { PhotoService } from './photo.service';
 
 /** Durable consumers of photo-store's events; each acks only after its transaction committed. */
-@Injectable()
+@Controller()
 export class PhotoHandler {
   constructor(private readonly photos: PhotoService) {}
 
-  @OnEvent(Events.photoStored, { durable: 'binding-photo-stored' })
-  async stored(event: PhotoStored): Promise<void> {
+  @EventPattern(Events.photoStored.subject, { durable: 'binding-photo-stored' })
+  async stored(@Payload() event: PhotoStored): Promise<void> {
     await this.photos.recordStored(event);
   }
 
-  @OnEvent(Events.photoRejected, { durable: 'binding-photo-rejected' })
-  async rejected(event: PhotoRejected): Promise<void> {
+  @EventPattern(Events.photoRejected.subject, { durable: 'binding-photo-rejected' })
+  async rejected(@Payload() event: PhotoRejected): Promise<void> {
     await this.photos.recordRejected(event);
   }
 
-  @OnEvent(Events.photoDeleted, { durable: 'binding-photo-deleted' })
-  async deleted(event: PhotoDeleted): Promise<void> {
+  @EventPattern(Events.photoDeleted.subject, { durable: 'binding-photo-deleted' })
+  async deleted(@Payload() event: PhotoDeleted): Promise<void> {
     await this.photos.recordDeleted(event);
   }
 }

@@ -7,7 +7,8 @@ import { PhotoService } from './photo.service';
 /** Photos and the session each belongs to; the reply, the gallery and retention read its repository. */
 @Module({
   imports: [SessionsModule],
-  providers: [PhotoRepository, PhotoService, PhotoHandler],
+  providers: [PhotoRepository, PhotoService],
+  controllers: [PhotoHandler],
   exports: [PhotoRepository],
 })
 export class PhotosModule {}

@@ -11,6 +11,7 @@ import { ReplyService } from './reply.service';
 /** The conversation with a customer: `binding.reply.scan`, and the durable scan and message events. */
 @Module({
   imports: [ClaimsModule, PhotosModule, CustomersModule, OAuthModule, PushModule],
-  providers: [ReplyComposer, ReplyService, ReplyHandler],
+  providers: [ReplyComposer, ReplyService],
+  controllers: [ReplyHandler],
 })
 export class RepliesModule {}

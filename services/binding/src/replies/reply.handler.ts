@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   Events,
   Requests,
@@ -7,26 +8,29 @@ import {
   type ReplyScanRequest,
   type ReplyScanResponse,
 } from '@mirror/contracts';
-import { OnEvent, OnRequest, type EventContext } from '@mirror/nats';
+import { type JetStreamContext } from '@mirror/nats';
 import { ReplyService } from './reply.service';
 
 /** `binding.reply.scan` for the gateway, and the durable scan and message events behind it. */
-@Injectable()
+@Controller()
 export class ReplyHandler {
   constructor(private readonly replies: ReplyService) {}
 
-  @OnRequest(Requests.replyScan)
-  async reply(request: ReplyScanRequest): Promise<ReplyScanResponse> {
+  @MessagePattern(Requests.replyScan.subject)
+  async reply(@Payload() request: ReplyScanRequest): Promise<ReplyScanResponse> {
     return { reply: await this.replies.replyNow(request) };
   }
 
-  @OnEvent(Events.qrScanned, { durable: 'binding-qr-scanned', backoffMs: [1000, 3000, 5000, 15000, 30000] })
-  async scanned(event: QrScanned, ctx: EventContext): Promise<void> {
-    await this.replies.scanned(event, ctx.deliveries);
+  @EventPattern(Events.qrScanned.subject, {
+    durable: 'binding-qr-scanned',
+    backoffMs: [1000, 3000, 5000, 15000, 30000],
+  })
+  async scanned(@Payload() event: QrScanned, @Ctx() ctx: JetStreamContext): Promise<void> {
+    await this.replies.scanned(event, ctx.getDeliveries());
   }
 
-  @OnEvent(Events.messageReceived, { durable: 'binding-message-received' })
-  async message(event: MessageReceived): Promise<void> {
+  @EventPattern(Events.messageReceived.subject, { durable: 'binding-message-received' })
+  async message(@Payload() event: MessageReceived): Promise<void> {
     await this.replies.messageReceived(event);
   }
 }

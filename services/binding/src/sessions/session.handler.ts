@@ -1,20 +1,21 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import { Events, type SessionEnded, type SessionStarted } from '@mirror/contracts';
-import { OnEvent } from '@mirror/nats';
+
 import { SessionService } from './session.service';
 
 /** Durable consumers of session-vision's events; each acks only after its commit. */
-@Injectable()
+@Controller()
 export class SessionHandler {
   constructor(private readonly sessions: SessionService) {}
 
-  @OnEvent(Events.sessionStarted, { durable: 'binding-session-started' })
-  async started(event: SessionStarted): Promise<void> {
+  @EventPattern(Events.sessionStarted.subject, { durable: 'binding-session-started' })
+  async started(@Payload() event: SessionStarted): Promise<void> {
     await this.sessions.recordStarted(event);
   }
 
-  @OnEvent(Events.sessionEnded, { durable: 'binding-session-ended' })
-  async ended(event: SessionEnded): Promise<void> {
+  @EventPattern(Events.sessionEnded.subject, { durable: 'binding-session-ended' })
+  async ended(@Payload() event: SessionEnded): Promise<void> {
     await this.sessions.recordEnded(event);
   }
 }

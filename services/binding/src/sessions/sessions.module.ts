@@ -5,7 +5,8 @@ import { SessionService } from './session.service';
 
 /** Mirrors and their sessions; photos and claims build on its repository. */
 @Module({
-  providers: [SessionRepository, SessionService, SessionHandler],
+  providers: [SessionRepository, SessionService],
+  controllers: [SessionHandler],
   exports: [SessionRepository],
 })
 export class SessionsModule {}

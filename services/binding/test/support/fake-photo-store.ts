@@ -1,6 +1,6 @@
 import { Requests, type PhotoVariant } from '@mirror/contracts';
 import { RefusalError, type NatsClient } from '@mirror/nats';
-import type { Subscription } from 'nats';
+import type { Subscription } from '@nats-io/transport-node';
 
 /** photo-store's request/reply side, faked on NATS: signed-looking URLs and recorded deletions. */
 export class FakePhotoStore {
