@@ -11,7 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Events, MirrorSubjects, Requests, decode, type QrIssued } from '@mirror/contracts';
-import { CallbackSigner, SERVICE_NAMES, SimulatedCustomer, infraFromEnv, startSystem } from '@mirror/demo';
+import { SERVICE_NAMES, SimulatedCustomer, infraFromEnv, startSystem } from '@mirror/demo';
+import { CallbackSigner } from '@mirror/wechat';
 import { NatsClient } from '@mirror/nats';
 import { createTestDatabase, uniqueName, waitFor } from '@mirror/testing';
 import pino from 'pino';
@@ -98,7 +99,7 @@ async function main() {
         body: req.body,
         headers: { 'content-type': 'text/xml' },
       });
-      return signer.open(await res.text());
+      return signer.openReply(await res.text());
     };
     for (let i = 0; i < SESSIONS; i += 20) {
       await Promise.all(

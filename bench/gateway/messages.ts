@@ -1,16 +1,6 @@
-import {
-  buildXml,
-  computeMsgSignature,
-  computeSignature,
-  createNonce,
-  WeChatMessageCrypto,
-} from '@mirror/wechat';
+import { buildXml, CallbackSigner, type SignedRequest } from '@mirror/wechat';
 
-/** One callback as sent on the wire: the path with its signed query, and the body. */
-export interface SignedRequest {
-  path: string;
-  body: string;
-}
+export type { SignedRequest };
 
 export interface Credentials {
   token: string;
@@ -33,12 +23,8 @@ export function signedScans(
   tag: string,
   kind: CallbackKind = 'scan',
 ): SignedRequest[] {
-  const crypto = new WeChatMessageCrypto({
-    token: creds.token,
-    encodingAesKey: creds.encodingAesKey,
-    appId: creds.appId,
-  });
-  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signer = new CallbackSigner(creds);
+  const timestamp = signer.now();
   const out: SignedRequest[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const xml = buildXml(
@@ -64,20 +50,7 @@ export function signedScans(
             Precision: '65.000000',
           },
     );
-    const nonce = createNonce(12);
-    const signature = computeSignature(creds.token, timestamp, nonce);
-    if (mode === 'plain') {
-      out[i] = { path: `/wechat?signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`, body: xml };
-      continue;
-    }
-    const encrypt = crypto.encrypt(xml);
-    const msgSignature = computeMsgSignature(creds.token, timestamp, nonce, encrypt);
-    out[i] = {
-      path:
-        `/wechat?signature=${signature}&timestamp=${timestamp}&nonce=${nonce}` +
-        `&encrypt_type=aes&msg_signature=${msgSignature}`,
-      body: buildXml({ ToUserName: creds.accountId, Encrypt: encrypt }),
-    };
+    out[i] = signer.request(xml, { mode, timestamp });
   }
   return out;
 }

@@ -7,7 +7,8 @@ import {
   type PhotoStored,
   type QrIssued,
 } from '@mirror/contracts';
-import { CallbackSigner, SimulatedCustomer, startSystem, type RunningSystem } from '@mirror/demo';
+import { SimulatedCustomer, startSystem, type RunningSystem } from '@mirror/demo';
+import { CallbackSigner } from '@mirror/wechat';
 import { NatsClient } from '@mirror/nats';
 import {
   LocalNatsServer,
@@ -238,7 +239,7 @@ describe('the whole loop', () => {
       const retry = attempt === 0 ? first : signer.resign(first);
       const res = await fetch(system.urls.gateway + retry.path, { method: 'POST', body: retry.body });
       expect(res.status).toBe(200);
-      replies.push(signer.open(await res.text()));
+      replies.push(signer.openReply(await res.text()));
     }
     expect(replies[0]).toContain('<MsgType><![CDATA[');
     expect(replies[1]).toBe(replies[0]);

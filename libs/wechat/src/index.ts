@@ -1,6 +1,7 @@
 export * from './api-client';
 export * from './callback-message';
 export * from './callback-request';
+export * from './callback-signer';
 export * from './clock';
 export * from './custom-message';
 export * from './errors';

@@ -1,4 +1,3 @@
 export * from './customer';
 export * from './managed-process';
 export * from './system';
-export * from './callback-signer';

@@ -1,20 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import {
   buildXml,
-  cdata,
+  CallbackSigner,
   Clock,
-  computeMsgSignature,
-  computeSignature,
-  createNonce,
   parseXml,
-  WeChatMessageCrypto,
   XmlBuildRecord,
   XmlRecord,
   xmlText,
+  type CallbackMode,
+  type SignedRequest,
 } from '@mirror/wechat';
 
-/** How callbacks travel: plaintext, compatible (both), or safe (encrypted only). */
-export type CallbackMode = 'plain' | 'compat' | 'safe';
+export type { CallbackMode };
 
 /** One try at delivering a callback. */
 export interface DeliveryAttempt {
@@ -64,17 +61,17 @@ export interface CallbackPusherOptions {
 
 /** POSTs signed (and encrypted) callback XML to the gateway the way WeChat does, retrying on silence. */
 export class CallbackPusher {
-  private readonly crypto: WeChatMessageCrypto | null;
+  private readonly signer: CallbackSigner;
 
   constructor(private readonly options: CallbackPusherOptions) {
-    this.crypto = options.encodingAesKey
-      ? new WeChatMessageCrypto({
-          token: options.token,
-          encodingAesKey: options.encodingAesKey,
-          appId: options.appId,
-        })
-      : null;
-    if (options.mode !== 'plain' && !this.crypto) {
+    this.signer = new CallbackSigner({
+      token: options.token,
+      appId: options.appId,
+      encodingAesKey: options.encodingAesKey,
+      accountId: options.accountId,
+      clock: options.clock,
+    });
+    if (options.mode !== 'plain' && !options.encodingAesKey) {
       throw new Error(`callback mode "${options.mode}" needs an EncodingAESKey (SANDBOX_ENCODING_AES_KEY)`);
     }
   }
@@ -82,7 +79,6 @@ export class CallbackPusher {
   /** Delivers one callback: up to `tries` attempts, each with its own timeout, same body every time. */
   async deliver(openid: string, kind: string, fields: XmlBuildRecord): Promise<Delivery> {
     const xml = buildXml(fields);
-    const encrypt = this.options.mode === 'plain' ? null : this.crypto!.encrypt(xml);
     const delivery: Delivery = {
       id: randomBytes(8).toString('hex'),
       openid,
@@ -92,8 +88,11 @@ export class CallbackPusher {
       delivered: false,
       reply: null,
     };
+    let request = this.signer.request(xml, { mode: this.options.mode, openid }, this.options.url);
     for (let attempt = 1; attempt <= this.options.tries; attempt++) {
-      const result = await this.attempt(attempt, openid, xml, encrypt);
+      // A fresh timestamp and nonce per try (so a nonce replay guard lets retries through); the body is unchanged.
+      if (attempt > 1) request = this.signer.resign(request);
+      const result = await this.attempt(attempt, request);
       delivery.attempts.push(result);
       if (result.status !== null && result.status >= 200 && result.status < 300) {
         delivery.delivered = true;
@@ -107,40 +106,13 @@ export class CallbackPusher {
     return delivery;
   }
 
-  private async attempt(
-    attempt: number,
-    openid: string,
-    xml: string,
-    encrypt: string | null,
-  ): Promise<DeliveryAttempt> {
-    // A fresh timestamp and nonce per try (so a nonce replay guard lets retries through); the body is unchanged.
-    const timestamp = String(Math.floor(this.options.clock.now() / 1000));
-    const nonce = createNonce(10);
-    const url = new URL(this.options.url);
-    url.searchParams.set('signature', computeSignature(this.options.token, timestamp, nonce));
-    url.searchParams.set('timestamp', timestamp);
-    url.searchParams.set('nonce', nonce);
-    url.searchParams.set('openid', openid);
-    let body = xml;
-    if (encrypt !== null) {
-      url.searchParams.set('encrypt_type', 'aes');
-      url.searchParams.set(
-        'msg_signature',
-        computeMsgSignature(this.options.token, timestamp, nonce, encrypt),
-      );
-      const envelope = buildXml({ ToUserName: this.options.accountId, Encrypt: encrypt });
-      // Compatible mode sends the plaintext fields alongside the Encrypt element.
-      body =
-        this.options.mode === 'compat'
-          ? xml.replace(/<\/xml>$/, `<Encrypt>${cdata(encrypt)}</Encrypt></xml>`)
-          : envelope;
-    }
+  private async attempt(attempt: number, request: SignedRequest): Promise<DeliveryAttempt> {
     const started = performance.now();
     try {
-      const response = await fetch(url, {
+      const response = await fetch(request.path, {
         method: 'POST',
         headers: { 'content-type': 'text/xml; charset=utf-8' },
-        body,
+        body: request.body,
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
       const text = await response.text();
@@ -178,11 +150,7 @@ export class CallbackPusher {
       const encrypt = xmlText(outer, 'Encrypt');
       if (!encrypt) return invalid('safe mode needs an encrypted reply (no Encrypt element)');
       try {
-        xml = this.crypto!.open(encrypt, {
-          msgSignature: xmlText(outer, 'MsgSignature'),
-          timestamp: xmlText(outer, 'TimeStamp') ?? '',
-          nonce: xmlText(outer, 'Nonce') ?? '',
-        });
+        xml = this.signer.openReply(trimmed);
         fields = parseXml(xml);
       } catch (error) {
         return invalid(`encrypted reply rejected: ${(error as Error).message}`);
