@@ -1,13 +1,15 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { Events, MirrorSubjects, mirrorDisplay } from '@mirror/contracts';
-import type { NatsClient } from '@mirror/nats';
+import { NatsClient } from '@mirror/nats';
+import { QR_SETTINGS, type QrSettings } from './qr.settings';
 import type { SessionQr } from './session-qr.repository';
 
-/** Everything qr-issuer says on NATS. */
+/** Everything qr-issuer says on NATS, each payload encoded (and checked) through its contract. */
+@Injectable()
 export class QrEventsPublisher {
   constructor(
     private readonly nats: NatsClient,
-    /** Public base of this service's HTTP port, for `imageUrl`; unset → the mirror renders `url` itself. */
-    private readonly imageBaseUrl?: string,
+    @Inject(QR_SETTINGS) private readonly settings: QrSettings,
   ) {}
 
   /**
@@ -32,12 +34,15 @@ export class QrEventsPublisher {
       kind: 'qr',
       sessionId: qr.sessionId,
       url: qr.url,
-      ...(this.imageBaseUrl ? { imageUrl: this.imageUrl(qr.sessionId, 'png') } : {}),
+      // unset base: the mirror renders `url` itself
+      ...(this.settings.imageBaseUrl
+        ? { imageUrl: this.imageUrl(this.settings.imageBaseUrl, qr.sessionId) }
+        : {}),
       expiresAt,
     });
   }
 
-  private imageUrl(sessionId: string, format: 'png' | 'svg'): string {
-    return `${this.imageBaseUrl!.replace(/\/+$/, '')}/qr/${sessionId}.${format}`;
+  private imageUrl(base: string, sessionId: string): string {
+    return `${base.replace(/\/+$/, '')}/qr/${sessionId}.png`;
   }
 }

@@ -3,7 +3,6 @@ import {
   Controller,
   Get,
   GoneException,
-  Inject,
   NotFoundException,
   Param,
   Res,
@@ -26,7 +25,7 @@ const MAX_CACHE_SECONDS = 300;
 /** `GET /qr/<sessionId>.png|svg` for mirror screens; `.json` gives the URLs and expiry. */
 @Controller('qr')
 export class QrImageController {
-  constructor(@Inject(QrService) private readonly qr: QrService) {}
+  constructor(private readonly qr: QrService) {}
 
   @Get(':file')
   async get(@Param('file') file: string, @Res() res: Response): Promise<void> {

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import QRCode from 'qrcode';
 
 export type QrImageFormat = 'png' | 'svg';
@@ -14,6 +15,7 @@ const CACHE_ENTRIES = 512;
  * Renders the QR image of a ticket's `url` locally (no round trip to WeChat's showqrcode). Level M error
  * correction and a 4-module quiet zone, as phone cameras expect; PNG at 8 pixels per module.
  */
+@Injectable()
 export class QrImageRenderer {
   private readonly cache = new Map<string, Buffer>();
 

@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   Events,
   Requests,
@@ -6,32 +7,32 @@ import {
   type QrIssueResponse,
   type SessionStarted,
 } from '@mirror/contracts';
-import { OnEvent, OnRequest, RefusalError } from '@mirror/nats';
+import { RefusalError } from '@mirror/nats';
 import { toRefusal } from './qr-refusal';
 import { QrMetrics } from './qr.metrics';
 import { QrService } from './qr.service';
 
 /** qr-issuer on NATS: `session.started` (durable) and `qr.issue` (request/reply, one replica answers). */
-@Injectable()
+@Controller()
 export class QrHandler {
   constructor(
-    @Inject(QrService) private readonly qr: QrService,
-    @Inject(QrMetrics) private readonly metrics: QrMetrics,
+    private readonly qr: QrService,
+    private readonly metrics: QrMetrics,
   ) {}
 
   // A failure (WeChat or Redis away) is retried with backoff; the stored scene/ticket keep retries idempotent.
-  @OnEvent(Events.sessionStarted, {
+  @EventPattern(Events.sessionStarted.subject, {
     durable: 'qr-issuer-session-started',
     concurrency: 8,
     maxDeliver: 20,
     backoffMs: [500, 2000, 5000, 15000, 30000, 60000],
   })
-  async onSessionStarted(event: SessionStarted): Promise<void> {
+  async onSessionStarted(@Payload() event: SessionStarted): Promise<void> {
     await this.qr.issueForSession(event);
   }
 
-  @OnRequest(Requests.qrIssue)
-  async issue(request: QrIssueRequest): Promise<QrIssueResponse> {
+  @MessagePattern(Requests.qrIssue.subject)
+  async issue(@Payload() request: QrIssueRequest): Promise<QrIssueResponse> {
     try {
       return await this.qr.issue(request);
     } catch (error) {

@@ -1,9 +1,11 @@
-import type { MetricsService } from '@mirror/platform';
+import { Injectable } from '@nestjs/common';
+import { MetricsService } from '@mirror/platform';
 import type { Counter } from 'prom-client';
 
 export type IssueSource = 'session' | 'request';
 
 /** qr-issuer's own Prometheus metrics (the WeChat client's counters come with `wechatApiProvider` from @mirror/platform). */
+@Injectable()
 export class QrMetrics {
   private readonly issued: Counter;
   private readonly replayed: Counter;

@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import {
   sessionId as sessionIdSchema,
@@ -5,20 +6,16 @@ import {
   type QrIssueResponse,
   type SessionStarted,
 } from '@mirror/contracts';
+import { Clock, LOGGER } from '@mirror/platform';
 import { QrCodeLimitError, type QrCodeRequest, type QrCodeTicket } from '@mirror/wechat';
-import type { Clock } from './clock';
-import type { QrEventsPublisher } from './qr-events.publisher';
-import type { QrImageFormat, QrImageRenderer } from './qr-image.renderer';
-import type { QrMetrics } from './qr.metrics';
+import { QrEventsPublisher } from './qr-events.publisher';
+import { QrImageRenderer, type QrImageFormat } from './qr-image.renderer';
+import { QrMetrics } from './qr.metrics';
 import { MalformedQrPathError, SessionQrExpiredError, SessionQrNotFoundError } from './qr.errors';
-import type { SceneTokenGenerator } from './scene-token';
-import type { SessionQr, SessionQrRepository } from './session-qr.repository';
-import type { WeChatQrRepository } from './wechat-qr.repository';
-
-export interface QrSettings {
-  /** QR_EXPIRE_SECONDS: session codes, and `qr.issue` of a temporary kind that names no expiry. */
-  expireSeconds: number;
-}
+import { QR_SETTINGS, type QrSettings } from './qr.settings';
+import { SceneTokenGenerator } from './scene-token';
+import { SessionQrRepository, type SessionQr } from './session-qr.repository';
+import { WeChatQrRepository } from './wechat-qr.repository';
 
 /** A session's code as offered to mirror screens (no scene, no ticket beyond the showqrcode URL). */
 export interface SessionQrView {
@@ -33,6 +30,7 @@ export interface SessionQrView {
 const KEEP_AFTER_EXPIRY_MS = 10 * 60 * 1000;
 
 /** The rules of QR codes: one per session, idempotently; any kind on request, within WeChat's limits. */
+@Injectable()
 export class QrService {
   constructor(
     private readonly wechat: WeChatQrRepository,
@@ -42,8 +40,8 @@ export class QrService {
     private readonly renderer: QrImageRenderer,
     private readonly clock: Clock,
     private readonly metrics: QrMetrics,
-    private readonly settings: QrSettings,
-    private readonly logger: Logger,
+    @Inject(QR_SETTINGS) private readonly settings: QrSettings,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /**

@@ -1,4 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { REDIS } from '@mirror/platform';
 import { QrStoreUnavailableError } from './qr.errors';
 
 /** A session's QR code as issued once and handed out again on every redelivery. */
@@ -26,9 +28,11 @@ const sessionKey = (sessionId: string) => `qr:session:${sessionId}`;
  * replica and every redelivery of `session.started` agrees on one scene and one ticket. Key prefix:
  * the client's (REDIS_KEY_PREFIX).
  */
+@Injectable()
 export class SessionQrRepository {
-  constructor(private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
+  /** The session's issued code, or null when none was stored (or it was forgotten after expiry). */
   async find(sessionId: string): Promise<SessionQr | null> {
     const raw = await this.run('find', () => this.redis.get(sessionKey(sessionId)));
     return raw ? (JSON.parse(raw) as SessionQr) : null;

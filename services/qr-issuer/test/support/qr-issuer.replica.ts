@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { bootstrapService } from '@mirror/platform';
 import { freePort } from '@mirror/testing';
-import { AppModule } from '../../src/app.module';
-import { SERVICE_NAME, loadAppConfig } from '../../src/config';
+import { loadAppConfig } from '../../src/config';
+import { qrIssuerService } from '../../src/main';
 
 /** One qr-issuer replica: the whole Nest app, in this process, with its own NATS and Redis connections. */
 export class QrIssuerReplica {
@@ -14,14 +14,13 @@ export class QrIssuerReplica {
   static async start(env: Record<string, string>): Promise<QrIssuerReplica> {
     const port = await freePort();
     const app = await bootstrapService({
-      name: SERVICE_NAME,
+      ...qrIssuerService,
       loadConfig: () =>
         loadAppConfig({
           ...env,
           PORT: String(port),
           LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
         }),
-      module: (config) => AppModule.register(config),
     });
     return new QrIssuerReplica(app, `http://127.0.0.1:${port}`);
   }

@@ -1,8 +1,7 @@
 import pino from 'pino';
 import type { QrIssueRequest } from '@mirror/contracts';
-import { MetricsService } from '@mirror/platform';
+import { ManualClock, MetricsService } from '@mirror/platform';
 import { QrCodeLimitError, type QrCodeRequest, type QrCodeTicket } from '@mirror/wechat';
-import { Clock } from '../../src/qr/clock';
 import type { QrEventsPublisher } from '../../src/qr/qr-events.publisher';
 import { QrImageRenderer } from '../../src/qr/qr-image.renderer';
 import { MalformedQrPathError, SessionQrExpiredError, SessionQrNotFoundError } from '../../src/qr/qr.errors';
@@ -14,15 +13,6 @@ import type { WeChatQrRepository } from '../../src/qr/wechat-qr.repository';
 
 const SESSION = '01JBQ7Z6Y3G8V2N4K5M6P7R8S9';
 const EXPIRE_SECONDS = 3600;
-
-class FakeClock extends Clock {
-  constructor(public current = Date.UTC(2025, 5, 1)) {
-    super();
-  }
-  override now(): number {
-    return this.current;
-  }
-}
 
 /** Redis as a Map, with the same first-writer-wins semantics. */
 class InMemorySessionQrs {
@@ -43,7 +33,7 @@ class InMemorySessionQrs {
 
 class FakeWeChat {
   readonly calls: QrCodeRequest[] = [];
-  constructor(private readonly clock: FakeClock) {}
+  constructor(private readonly clock: ManualClock) {}
   async create(request: QrCodeRequest): Promise<QrCodeTicket> {
     this.calls.push(request);
     const n = this.calls.length;
@@ -63,7 +53,7 @@ class FakeWeChat {
 }
 
 function setup() {
-  const clock = new FakeClock();
+  const clock = new ManualClock(Date.UTC(2025, 5, 1));
   const wechat = new FakeWeChat(clock);
   const sessions = new InMemorySessionQrs();
   const announced: SessionQr[] = [];
@@ -97,7 +87,7 @@ describe(QrService.name, () => {
       { kind: 'QR_STR_SCENE', sceneStr: qr.scene, expireSeconds: EXPIRE_SECONDS },
     ]);
     expect(qr).toMatchObject({ sessionId: SESSION, mirrorId: 'fitting-1', ticket: 'ticket+1/=' });
-    expect(qr.expiresAt).toBe(clock.current + EXPIRE_SECONDS * 1000);
+    expect(qr.expiresAt).toBe(clock.now() + EXPIRE_SECONDS * 1000);
     expect(announced).toEqual([qr]);
   });
 
@@ -176,7 +166,7 @@ describe(QrService.name, () => {
       SessionQrNotFoundError,
     );
     await expect(sut.sessionImage('../../etc/passwd', 'png')).rejects.toBeInstanceOf(MalformedQrPathError);
-    clock.current += EXPIRE_SECONDS * 1000;
+    clock.advance(EXPIRE_SECONDS * 1000);
     await expect(sut.sessionImage(SESSION, 'png')).rejects.toBeInstanceOf(SessionQrExpiredError);
   });
 });
