@@ -58,8 +58,8 @@ async function wechatPackage(): Promise<void> {
 
 async function gateway(): Promise<void> {
   const { bootstrapService } = await import('@mirror/platform');
-  const { gatewayService } = await import('../../services/wechat-gateway/src/service');
-  const app = await bootstrapService(gatewayService);
+  const { wechatGatewayService } = await import('../../services/wechat-gateway/src/main');
+  const app = await bootstrapService(wechatGatewayService);
   ready((app.getHttpServer().address() as AddressInfo).port);
   onStop(() => app.close());
 }

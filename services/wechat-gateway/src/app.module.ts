@@ -1,8 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { NatsModule } from '@mirror/nats';
 import { CallbackModule } from './callback/callback.module';
 import type { AppConfig } from './config';
-import { InfrastructureModule } from './infrastructure';
+import { InfrastructureModule } from './infrastructure.module';
 import { MeModule } from './me/me.module';
 import { OAuthModule } from './oauth/oauth.module';
 
@@ -12,17 +11,7 @@ export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        NatsModule.forRoot({
-          config,
-          name: 'wechat-gateway',
-          streams: ['WECHAT'],
-        }),
-        InfrastructureModule.register(config),
-        CallbackModule,
-        OAuthModule,
-        MeModule,
-      ],
+      imports: [InfrastructureModule.forRoot(config), CallbackModule, OAuthModule, MeModule],
     };
   }
 }

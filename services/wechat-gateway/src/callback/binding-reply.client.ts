@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Requests, type PassiveReply, type ReplyScanRequest } from '@mirror/contracts';
 import { NatsClient, NoRespondersError, RequestRefusedError, RequestTimeoutError } from '@mirror/nats';
 
@@ -11,7 +11,7 @@ export type ReplyOutcome =
 /** Asks binding (`binding.reply.scan`) for the passive reply to a scan or text message, within a deadline. */
 @Injectable()
 export class BindingReplyClient {
-  constructor(@Inject(NatsClient) private readonly nats: NatsClient) {}
+  constructor(private readonly nats: NatsClient) {}
 
   /** Never throws: every failure is an outcome, answered with `success`. */
   async ask(request: ReplyScanRequest, timeoutMs: number): Promise<ReplyOutcome> {

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { withTimeout } from '@mirror/async';
+import { REDIS } from '@mirror/platform';
 import type Redis from 'ioredis';
-import { APP_CONFIG, REDIS } from '@mirror/platform';
-import type { AppConfig } from '../config';
 import { GuardStoreUnavailableError } from './callback.errors';
+import { CALLBACK_SETTINGS, type CallbackSettings } from './callback.settings';
 
 /** What the store knew about a callback when it arrived. */
 export type ClaimResult =
@@ -44,10 +45,10 @@ export class CallbackGuardRepository {
   private readonly redis: ClaimingRedis;
   private readonly timeoutMs: number;
 
-  constructor(@Inject(REDIS) redis: Redis, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(REDIS) redis: Redis, @Inject(CALLBACK_SETTINGS) settings: CallbackSettings) {
     if (!('wechatClaim' in redis)) redis.defineCommand('wechatClaim', { numberOfKeys: 2, lua: CLAIM });
     this.redis = redis as ClaimingRedis;
-    this.timeoutMs = config.WECHAT_GUARD_TIMEOUT_MS;
+    this.timeoutMs = settings.guardTimeoutMs;
   }
 
   /** Remembers a nonce only (GET verification). */
@@ -113,23 +114,24 @@ export class CallbackGuardRepository {
     if (this.redis.status !== 'ready') {
       throw new GuardStoreUnavailableError(operation, `redis is ${this.redis.status}`);
     }
-    let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([
-        work(),
-        new Promise<never>((_, reject) => {
-          const late = () =>
-            reject(new GuardStoreUnavailableError(operation, `no answer within ${this.timeoutMs} ms`));
-          // After a stalled event loop the timer fires before the reply already waiting in the socket is
-          // read: give I/O one turn (setImmediate runs after the poll phase) before calling it late.
-          timer = setTimeout(() => setImmediate(late), this.timeoutMs);
-        }),
-      ]);
+      return await this.inTime(operation, work());
     } catch (e) {
       if (e instanceof GuardStoreUnavailableError) throw e;
       throw new GuardStoreUnavailableError(operation, e instanceof Error ? e.message : String(e));
-    } finally {
-      clearTimeout(timer);
+    }
+  }
+
+  /** The answer, unless the timeout and then one more turn of I/O pass first. */
+  private async inTime<T>(operation: string, answer: Promise<T>): Promise<T> {
+    const late = () => new GuardStoreUnavailableError(operation, `no answer within ${this.timeoutMs} ms`);
+    try {
+      return await withTimeout(answer, this.timeoutMs, { reject: late });
+    } catch (e) {
+      if (!(e instanceof GuardStoreUnavailableError)) throw e;
+      // After a stalled event loop the timer fires before the reply already waiting in the socket is read:
+      // give I/O one more turn (a zero timer set now runs after the next poll phase) before calling it late.
+      return await withTimeout(answer, 0, { reject: late });
     }
   }
 }

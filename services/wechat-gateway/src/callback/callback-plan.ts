@@ -2,6 +2,7 @@ import {
   ContractViolationError,
   Events,
   Requests,
+  encode,
   validate,
   type EventContract,
   type ReplyScanRequest,
@@ -12,7 +13,13 @@ import { InvalidEventError } from './callback.errors';
 /** One durable event to publish; `msgID` is its JetStream de-duplication id (and its `eventId`). */
 export interface PlannedEvent {
   contract: EventContract;
+  /**
+   * The whole payload. One that awaits the reply is planned with `needsPush: false`, as it goes out with a
+   * passive reply (the usual outcome); `finalEvent` settles it.
+   */
   payload: Record<string, unknown>;
+  /** `payload` encoded through its contract, which validated it as a whole: the bytes that are published. */
+  data: Uint8Array;
   msgID: string;
   /** Carries `needsPush`, known only once binding answered (or did not). */
   awaitsReply: boolean;
@@ -30,12 +37,13 @@ export interface CallbackPlan {
 const REPLY_REQUEST_MAX_CONTENT = 2048;
 
 /**
- * Maps a callback onto the `wechat.*` subjects (DESIGN.md) and validates every payload against its contract
- * before anything is published, so a callback that cannot make valid events publishes nothing.
+ * Maps a callback onto the `wechat.*` subjects (DESIGN.md) and encodes every payload through its contract
+ * before anything is published, so a callback that cannot make valid events publishes nothing (and binding
+ * is never asked about it).
  */
 export function planCallback(message: CallbackMessage): CallbackPlan {
   const eventId = callbackDedupKey(message);
-  const base = { eventId, openid: message.openid, at: isoSeconds(message.createTime) };
+  const base = { v: 1, eventId, openid: message.openid, at: isoSeconds(message.createTime) };
   const events: PlannedEvent[] = [];
   let replyRequest: ReplyScanRequest | null = null;
   const add = (
@@ -45,15 +53,10 @@ export function planCallback(message: CallbackMessage): CallbackPlan {
     awaitsReply = false,
   ) => {
     const msgID = eventId + suffix;
-    events.push({
-      contract,
-      payload: checked<Record<string, unknown>>(contract.subject, contract.schema, {
-        ...payload,
-        eventId: msgID,
-      }),
-      msgID,
-      awaitsReply,
-    });
+    const whole = awaitsReply
+      ? { ...payload, eventId: msgID, needsPush: false }
+      : { ...payload, eventId: msgID };
+    events.push({ contract, payload: whole, data: encodeEvent(contract, whole), msgID, awaitsReply });
   };
 
   switch (message.kind) {
@@ -135,6 +138,26 @@ export function planCallback(message: CallbackMessage): CallbackPlan {
     );
   }
   return { eventId, events, replyRequest };
+}
+
+/**
+ * The event as published once `needsPush` is known: as planned, or, when an event that awaited a passive
+ * reply got none, its payload with `needsPush: true`, encoded (and so validated as a whole) afresh.
+ */
+export function finalEvent(event: PlannedEvent, needsPush: boolean): PlannedEvent {
+  if (!event.awaitsReply || event.payload.needsPush === needsPush) return event;
+  const payload = { ...event.payload, needsPush };
+  return { ...event, payload, data: encode(event.contract, payload) };
+}
+
+/** Encodes an event payload; a violation is the callback's fault, so it becomes a 400. */
+function encodeEvent(contract: EventContract, payload: Record<string, unknown>): Uint8Array {
+  try {
+    return encode(contract, payload);
+  } catch (e) {
+    if (e instanceof ContractViolationError) throw new InvalidEventError(contract.subject, e.message);
+    throw e;
+  }
 }
 
 /** Validates a payload against its schema; a violation is the callback's fault, so it becomes a 400. */

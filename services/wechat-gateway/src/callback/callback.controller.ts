@@ -1,19 +1,18 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import {
-  APP_CONFIG,
   CORRELATION_HTTP_HEADER,
+  Clock,
   LOGGER,
   currentCorrelationId,
   withCorrelation,
 } from '@mirror/platform';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { Clock } from '../clock';
-import type { AppConfig } from '../config';
 import { CallbackRejectedError, EventPublishFailedError } from './callback.errors';
 import { CallbackMetrics, type CallbackOutcome } from './callback.metrics';
 import { CallbackService, type VerifyQuery } from './callback.service';
+import { CALLBACK_SETTINGS, type CallbackSettings } from './callback.settings';
 import { readRawBody, RequestAbortedError } from './raw-body';
 
 /** The callback URL's path. */
@@ -39,11 +38,11 @@ const QUERY_NAMES = ['signature', 'timestamp', 'nonce', 'encrypt_type', 'msg_sig
 @Injectable()
 export class CallbackController implements OnApplicationBootstrap {
   constructor(
-    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
-    @Inject(CallbackService) private readonly callbacks: CallbackService,
-    @Inject(CallbackMetrics) private readonly metrics: CallbackMetrics,
-    @Inject(Clock) private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly callbacks: CallbackService,
+    private readonly metrics: CallbackMetrics,
+    private readonly clock: Clock,
+    @Inject(CALLBACK_SETTINGS) private readonly settings: CallbackSettings,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -80,7 +79,7 @@ export class CallbackController implements OnApplicationBootstrap {
   async receive(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = this.clock.now();
     try {
-      const body = await readRawBody(req, this.config.WECHAT_MAX_BODY_BYTES);
+      const body = await readRawBody(req, this.settings.maxBodyBytes);
       const answer = await this.callbacks.handle(queryOf(req.url!), body, started);
       send(res, 200, answer.body, answer.body.startsWith('<') ? 'application/xml' : 'text/plain');
       this.finish('POST', answer.outcome, started);

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { MetricsService } from '@mirror/platform';
 import type { Counter, Histogram } from 'prom-client';
 import type { RejectionReason } from './callback.errors';
@@ -19,7 +19,7 @@ export class CallbackMetrics {
   private readonly degraded: Counter;
   private readonly seconds: Histogram;
 
-  constructor(@Inject(MetricsService) metrics: MetricsService) {
+  constructor(metrics: MetricsService) {
     this.requests = metrics.counter(
       'wechat_callback_requests_total',
       'Requests to /wechat, by method and outcome',

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, LOGGER } from '@mirror/platform';
+import { sleep } from '@mirror/async';
+import { Clock, LOGGER } from '@mirror/platform';
 import {
   callbackReplyBody,
   openCallback,
@@ -11,18 +12,13 @@ import {
   type CallbackQuery,
 } from '@mirror/wechat';
 import type { Logger } from 'pino';
-import { Clock } from '../clock';
-import type { AppConfig } from '../config';
 import { BindingReplyClient } from './binding-reply.client';
 import { CallbackGuardRepository, type ClaimResult } from './callback-guard.repository';
 import { CallbackMetrics, type ReplySource } from './callback.metrics';
 import { planCallback, type CallbackPlan } from './callback-plan';
-import {
-  CallbackRejectedError,
-  GuardStoreUnavailableError,
-  ReplayedNonceError,
-  StaleTimestampError,
-} from './callback.errors';
+import { CallbackRejectedError, GuardStoreUnavailableError, ReplayedNonceError } from './callback.errors';
+import { freshTimestampAndNonce } from './callback-freshness';
+import { CALLBACK_SETTINGS, type CallbackSettings } from './callback.settings';
 import { renderPassiveReply } from './passive-reply.renderer';
 import { WeChatEventsPublisher } from './wechat-events.publisher';
 
@@ -39,8 +35,6 @@ export interface CallbackAnswer {
 }
 
 const ECHOSTR = /^[A-Za-z0-9._~-]{1,256}$/;
-const NONCE = /^[\x21-\x7e]{1,128}$/;
-const TIMESTAMP = /^\d{1,12}$/;
 /** WeChat gives up on a try after 5 s; a claim still "in flight" after that is from a stuck or dead try. */
 const WECHAT_TRY_MS = 5000;
 /** Answer (or give up publishing) by then, measured from the request's arrival. */
@@ -60,21 +54,16 @@ export class CallbackService implements BeforeApplicationShutdown {
   private readonly pendingStores = new Set<Promise<void>>();
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(CallbackGuardRepository) private readonly guard: CallbackGuardRepository,
-    @Inject(WeChatEventsPublisher) private readonly events: WeChatEventsPublisher,
-    @Inject(BindingReplyClient) private readonly binding: BindingReplyClient,
-    @Inject(CallbackMetrics) private readonly metrics: CallbackMetrics,
-    @Inject(Clock) private readonly clock: Clock,
+    @Inject(CALLBACK_SETTINGS) private readonly settings: CallbackSettings,
+    private readonly guard: CallbackGuardRepository,
+    private readonly events: WeChatEventsPublisher,
+    private readonly binding: BindingReplyClient,
+    private readonly metrics: CallbackMetrics,
+    private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.crypto = config.WECHAT_ENCODING_AES_KEY
-      ? new WeChatMessageCrypto({
-          token: config.WECHAT_TOKEN,
-          encodingAesKey: config.WECHAT_ENCODING_AES_KEY,
-          appId: config.WECHAT_APP_ID,
-        })
-      : null;
+    const { token, encodingAesKey, appId } = settings;
+    this.crypto = encodingAesKey ? new WeChatMessageCrypto({ token, encodingAesKey, appId }) : null;
   }
 
   /** Lets the replies still being stored reach Redis before its connection closes. */
@@ -84,7 +73,7 @@ export class CallbackService implements BeforeApplicationShutdown {
 
   /** GET /wechat: the echostr when the request is genuine, fresh and not a replay. */
   async verifyUrl(query: VerifyQuery): Promise<string> {
-    if (!verifySignature(this.config.WECHAT_TOKEN, query)) {
+    if (!verifySignature(this.settings.token, query)) {
       throw new CallbackRejectedError('bad-signature', 'signature does not match; check WECHAT_TOKEN');
     }
     const { timestamp, nonce } = this.fresh(query);
@@ -106,9 +95,9 @@ export class CallbackService implements BeforeApplicationShutdown {
     let message: CallbackMessage;
     try {
       message = openCallback(body, query, {
-        token: this.config.WECHAT_TOKEN,
+        token: this.settings.token,
         crypto: this.crypto,
-        maxBytes: this.config.WECHAT_MAX_BODY_BYTES,
+        maxBytes: this.settings.maxBodyBytes,
       }).message;
     } catch (e) {
       if (e instanceof WeChatCallbackError) throw CallbackRejectedError.from(e);
@@ -140,7 +129,7 @@ export class CallbackService implements BeforeApplicationShutdown {
     let replyXml: string | null = null;
     let source: ReplySource = 'success';
     if (plan.replyRequest) {
-      const budget = this.config.WECHAT_REPLY_BUDGET_MS - (this.clock.now() - receivedAt);
+      const budget = this.settings.replyBudgetMs - (this.clock.now() - receivedAt);
       const outcome = await this.binding.ask(plan.replyRequest, budget);
       if (outcome.kind === 'reply') {
         replyXml = this.render(outcome.reply, message, plan.eventId);
@@ -168,7 +157,7 @@ export class CallbackService implements BeforeApplicationShutdown {
     // answer to, and a retry that overtakes this write finds the claim in flight and waits for the reply.
     // Without Redis a retry is processed again, and JetStream's msgID keeps its events from doubling.
     const stored = this.guard
-      .storeReply(plan.eventId, body, this.config.WECHAT_DEDUP_TTL_SECONDS)
+      .storeReply(plan.eventId, body, this.settings.dedupTtlSeconds)
       .catch((e: unknown) => this.degraded('store-reply', e));
     this.pendingStores.add(stored);
     void stored.finally(() => this.pendingStores.delete(stored));
@@ -191,21 +180,7 @@ export class CallbackService implements BeforeApplicationShutdown {
 
   /** The timestamp must be a number of seconds within the window of our clock. */
   private fresh(query: CallbackQuery): { timestamp: string; nonce: string } {
-    const { timestamp, nonce } = query;
-    const window = this.config.WECHAT_TIMESTAMP_WINDOW_SECONDS;
-    if (typeof timestamp !== 'string' || !TIMESTAMP.test(timestamp)) {
-      throw new StaleTimestampError(timestamp ?? undefined, window);
-    }
-    if (Math.abs(this.clock.now() / 1000 - Number(timestamp)) > window) {
-      throw new StaleTimestampError(timestamp, window);
-    }
-    if (typeof nonce !== 'string' || !NONCE.test(nonce)) {
-      throw new CallbackRejectedError(
-        'bad-signature',
-        'nonce is missing or not printable ASCII of 1-128 characters',
-      );
-    }
-    return { timestamp, nonce };
+    return freshTimestampAndNonce(query, this.clock.now(), this.settings.timestampWindowSeconds);
   }
 
   private async claim(
@@ -229,9 +204,9 @@ export class CallbackService implements BeforeApplicationShutdown {
    * inside WeChat's 5 s if the first delivery never finishes.
    */
   private async waitForReply(eventId: string, receivedAt: number): Promise<string | null> {
-    const deadline = receivedAt + this.config.WECHAT_REPLY_BUDGET_MS;
+    const deadline = receivedAt + this.settings.replyBudgetMs;
     while (this.clock.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, DUPLICATE_POLL_MS));
+      await sleep(DUPLICATE_POLL_MS);
       const stored = await this.guard.storedReply(eventId).catch(() => null);
       if (stored !== null) return stored;
     }
@@ -245,7 +220,7 @@ export class CallbackService implements BeforeApplicationShutdown {
 
   /** A timestamp is accepted for `window` seconds either side, so its nonce is remembered for twice that. */
   private nonceTtlMs(): number {
-    return 2 * this.config.WECHAT_TIMESTAMP_WINDOW_SECONDS * 1000;
+    return 2 * this.settings.timestampWindowSeconds * 1000;
   }
 
   private degraded(operation: string, error: unknown): void {

@@ -1,31 +1,27 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { NatsClient } from '@mirror/nats';
 import { EventPublishFailedError } from './callback.errors';
-import type { PlannedEvent } from './callback-plan';
-
-const encoder = new TextEncoder();
+import { finalEvent, type PlannedEvent } from './callback-plan';
 
 /** Publishes the durable `wechat.*` events of a callback to JetStream, de-duplicated by msgID. */
 @Injectable()
 export class WeChatEventsPublisher {
-  constructor(@Inject(NatsClient) private readonly nats: NatsClient) {}
+  constructor(private readonly nats: NatsClient) {}
 
   /**
-   * Publishes every event and waits for JetStream's acks. Payloads were validated when the callback was
-   * planned, so they are serialised as they are. A republish within the stream's duplicate window (a retry
-   * that slipped past Redis) is acknowledged as a duplicate and stored once.
+   * Publishes every event with its final `needsPush` and waits for JetStream's acks. The bytes are the
+   * event's whole final payload as its contract encoded (and validated) it; they were mostly encoded when
+   * the callback was planned, so validation is not paid twice. A republish within the stream's duplicate
+   * window (a retry that slipped past Redis) is acknowledged as a duplicate and stored once.
    */
   async publish(events: readonly PlannedEvent[], needsPush: boolean, timeoutMs: number): Promise<void> {
     await Promise.all(
-      events.map(async (event) => {
-        const payload = event.awaitsReply ? { ...event.payload, needsPush } : event.payload;
+      events.map(async (planned) => {
         try {
-          await this.nats.publishBytes(event.contract.subject, encoder.encode(JSON.stringify(payload)), {
-            msgID: event.msgID,
-            timeoutMs,
-          });
+          const event = finalEvent(planned, needsPush);
+          await this.nats.publishBytes(event.contract.subject, event.data, { msgID: event.msgID, timeoutMs });
         } catch (e) {
-          throw new EventPublishFailedError(event.contract.subject, e);
+          throw new EventPublishFailedError(planned.contract.subject, e);
         }
       }),
     );

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Requests, type GalleryGetResponse } from '@mirror/contracts';
 import { NatsClient, RequestRefusedError } from '@mirror/nats';
-import { APP_CONFIG } from '@mirror/platform';
 import { customerFromCookieHeader } from '@mirror/web-auth';
-import type { AppConfig } from '../config';
+import { ME_SETTINGS, type MeSettings } from './me.settings';
 
 /** Thrown when nobody (or a forged cookie) asks for a gallery: the page says how to get in. */
 export class NotSignedInError extends Error {
@@ -18,11 +17,11 @@ export class NotSignedInError extends Error {
 export class MeService {
   constructor(
     private readonly nats: NatsClient,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ME_SETTINGS) private readonly settings: MeSettings,
   ) {}
 
   customer(cookieHeader: string | undefined): string {
-    const openid = customerFromCookieHeader(cookieHeader, this.config.COOKIE_SECRET);
+    const openid = customerFromCookieHeader(cookieHeader, this.settings.cookieSecret);
     if (!openid) throw new NotSignedInError();
     return openid;
   }

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import { Controller, Get, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { OAuthCallbackError } from './oauth.errors';
 import { renderOAuthProblem } from './oauth.page';
@@ -7,7 +7,7 @@ import { OAuthService } from './oauth.service';
 /** WeChat's web OAuth comes back here (`redirect_uri`) with `code` and our signed `state`. */
 @Controller('oauth')
 export class OAuthController {
-  constructor(@Inject(OAuthService) private readonly oauth: OAuthService) {}
+  constructor(private readonly oauth: OAuthService) {}
 
   @Get('callback')
   async callback(@Req() req: Request, @Res() res: Response): Promise<void> {

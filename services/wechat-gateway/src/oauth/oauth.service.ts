@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ReplyCodes } from '@mirror/contracts';
 import { RequestRefusedError } from '@mirror/nats';
-import { APP_CONFIG, LOGGER, MetricsService } from '@mirror/platform';
+import { Clock, LOGGER, MetricsService } from '@mirror/platform';
 import {
   StateExpiredError,
   StateForgedError,
@@ -12,10 +12,9 @@ import {
 } from '@mirror/web-auth';
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
-import { Clock } from '../clock';
-import type { AppConfig } from '../config';
 import { BindingOAuthClient } from './binding-oauth.client';
 import { OAuthCallbackError } from './oauth.errors';
+import { OAUTH_SETTINGS, type OAuthSettings } from './oauth.settings';
 import { OAuthStateRepository } from './oauth-state.repository';
 
 /** Where a signed-in customer lands: their photo page. */
@@ -45,12 +44,12 @@ export class OAuthService {
   private readonly outcomes: Counter;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(OAuthStateRepository) private readonly states: OAuthStateRepository,
-    @Inject(BindingOAuthClient) private readonly binding: BindingOAuthClient,
-    @Inject(Clock) private readonly clock: Clock,
+    @Inject(OAUTH_SETTINGS) private readonly settings: OAuthSettings,
+    private readonly states: OAuthStateRepository,
+    private readonly binding: BindingOAuthClient,
+    private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(MetricsService) metrics: MetricsService,
+    metrics: MetricsService,
   ) {
     this.outcomes = metrics.counter('wechat_oauth_callbacks_total', 'OAuth callbacks, by outcome', [
       'outcome',
@@ -78,7 +77,7 @@ export class OAuthService {
     const now = this.clock.now();
     let claims;
     try {
-      claims = verifyOAuthState(state, this.config.OAUTH_STATE_SECRET, now);
+      claims = verifyOAuthState(state, this.settings.stateSecret, now);
     } catch (e) {
       if (e instanceof StateExpiredError) throw new OAuthCallbackError('state-expired', e.message);
       if (e instanceof StateForgedError) throw new OAuthCallbackError('state-forged', e.message);
@@ -92,14 +91,14 @@ export class OAuthService {
     }
     if (!first) {
       // Tapping the same link again is harmless for someone already signed in: show their page.
-      if (customerFromCookieHeader(cookieHeader, this.config.COOKIE_SECRET, now))
+      if (customerFromCookieHeader(cookieHeader, this.settings.cookieSecret, now))
         return { location: CUSTOMER_HOME };
       throw new OAuthCallbackError('state-reused', 'this state was already used');
     }
 
     let openid: string;
     try {
-      ({ openid } = await this.binding.confirm(code, state, this.config.OAUTH_CONFIRM_TIMEOUT_MS));
+      ({ openid } = await this.binding.confirm(code, state, this.settings.confirmTimeoutMs));
     } catch (e) {
       if (e instanceof RequestRefusedError) throw refusal(e);
       // binding never got to decide: give the state back so the customer can simply tap the link again.
@@ -108,15 +107,15 @@ export class OAuthService {
     }
     const value = signCookie({
       subject: openid,
-      ttlSeconds: this.config.COOKIE_TTL_SECONDS,
-      secret: this.config.COOKIE_SECRET,
+      ttlSeconds: this.settings.cookieTtlSeconds,
+      secret: this.settings.cookieSecret,
       now,
     });
     return {
       location: CUSTOMER_HOME,
       setCookie: customerCookieHeader(value, {
-        maxAgeSeconds: this.config.COOKIE_TTL_SECONDS,
-        secure: this.config.PUBLIC_BASE_URL.startsWith('https:'),
+        maxAgeSeconds: this.settings.cookieTtlSeconds,
+        secure: this.settings.secureCookie,
       }),
     };
   }

@@ -1,6 +1,6 @@
-import { Events } from '@mirror/contracts';
+import { Events, decode } from '@mirror/contracts';
 import { buildXml, parseCallbackMessage, type XmlBuildRecord } from '@mirror/wechat';
-import { planCallback } from '../../src/callback/callback-plan';
+import { finalEvent, planCallback } from '../../src/callback/callback-plan';
 import { InvalidEventError } from '../../src/callback/callback.errors';
 
 const OPENID = 'oPlan_0123456789';
@@ -99,5 +99,24 @@ describe(planCallback.name, () => {
     expect(() =>
       planCallback(message({ MsgType: 'event', Event: 'SCAN', EventKey: 'x'.repeat(65) })),
     ).toThrow(InvalidEventError);
+  });
+
+  it('encodes every event through its contract, one that awaits the reply as it goes out with a passive reply', () => {
+    const sut = planCallback(message({ MsgType: 'event', Event: 'subscribe', EventKey: 'qrscene_abc' }));
+    const [scanned, subscribed] = sut.events;
+    expect(decode(Events.qrScanned, scanned.data)).toMatchObject({ scene: 'abc', needsPush: false });
+    expect(decode(Events.userSubscribed, subscribed.data)).toMatchObject({ scene: 'abc' });
+    expect(finalEvent(scanned, false)).toBe(scanned);
+    expect(finalEvent(subscribed, true)).toBe(subscribed);
+  });
+
+  it('publishes needsPush in the bytes of an event whose reply did not come, encoded whole again', () => {
+    const [text] = planCallback(message({ MsgType: 'text', Content: 'hi', MsgId: '3' })).events;
+    const sut = finalEvent(text, true);
+    expect(sut).toMatchObject({ msgID: text.msgID, awaitsReply: true, payload: { needsPush: true } });
+    expect(decode(Events.messageReceived, sut.data)).toEqual({
+      ...decode(Events.messageReceived, text.data),
+      needsPush: true,
+    });
   });
 });

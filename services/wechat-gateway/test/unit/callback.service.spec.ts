@@ -14,9 +14,9 @@ import type { PlannedEvent } from '../../src/callback/callback-plan';
 import { CallbackService } from '../../src/callback/callback.service';
 import { EventPublishFailedError, GuardStoreUnavailableError } from '../../src/callback/callback.errors';
 import type { WeChatEventsPublisher } from '../../src/callback/wechat-events.publisher';
-import type { Clock } from '../../src/clock';
+import { callbackSettings } from '../../src/callback/callback.settings';
 import type { AppConfig } from '../../src/config';
-import { MetricsService } from '@mirror/platform';
+import { ManualClock, MetricsService } from '@mirror/platform';
 
 // WxJava's published sample (WxMpCryptUtilTest) and WeChat's documented plain signature example.
 const WXJAVA = {
@@ -34,13 +34,6 @@ const PLAIN = {
   signature: 'f21891de399b4e33a1a93c9a7b8a8fffb5a443ff',
 };
 const OPENID = 'oService_0123456789';
-
-class FakeClock implements Pick<Clock, 'now'> {
-  constructor(public current: number) {}
-  now() {
-    return this.current;
-  }
-}
 
 class FakeGuard {
   nonces = new Set<string>();
@@ -116,17 +109,17 @@ function build(overrides: Partial<AppConfig> = {}, now = Date.UTC(2025, 0, 1)) {
   const guard = new FakeGuard();
   const publisher = new FakePublisher();
   const binding = new FakeBinding();
-  const clock = new FakeClock(now);
+  const clock = new ManualClock(now);
   const sut = new CallbackService(
-    config,
+    callbackSettings(config),
     guard as unknown as CallbackGuardRepository,
     publisher as unknown as WeChatEventsPublisher,
     binding as unknown as BindingReplyClient,
     new CallbackMetrics(new MetricsService()),
-    clock as unknown as Clock,
+    clock,
     testLogger(),
   );
-  const seconds = () => String(Math.floor(clock.current / 1000));
+  const seconds = () => String(Math.floor(clock.now() / 1000));
   const signed = (fields: Record<string, string>, timestamp = seconds(), nonce = createNonce(8)) => ({
     query: { signature: computeSignature(config.WECHAT_TOKEN, timestamp, nonce), timestamp, nonce },
     body: Buffer.from(
@@ -186,13 +179,13 @@ describe(CallbackService.name, () => {
   describe('timestamp window', () => {
     it('accepts a timestamp exactly at the edge of the window and refuses one a second beyond', async () => {
       const { sut, signed, clock } = build({ WECHAT_TIMESTAMP_WINDOW_SECONDS: 60 });
-      const now = Math.floor(clock.current / 1000);
+      const now = Math.floor(clock.now() / 1000);
       const edge = signed({ MsgType: 'event', Event: 'unsubscribe' }, String(now - 60));
-      await expect(sut.handle(edge.query, edge.body, clock.current)).resolves.toMatchObject({
+      await expect(sut.handle(edge.query, edge.body, clock.now())).resolves.toMatchObject({
         outcome: 'accepted',
       });
       const beyond = signed({ MsgType: 'event', Event: 'subscribe' }, String(now + 61));
-      await expect(sut.handle(beyond.query, beyond.body, clock.current)).rejects.toMatchObject({
+      await expect(sut.handle(beyond.query, beyond.body, clock.now())).rejects.toMatchObject({
         reason: 'stale-timestamp',
       });
     });
@@ -202,7 +195,7 @@ describe(CallbackService.name, () => {
     it('gives binding only what is left of the budget after the request arrived', async () => {
       const { sut, signed, binding, clock } = build({ WECHAT_REPLY_BUDGET_MS: 3000 });
       const { query, body } = signed(scan);
-      await sut.handle(query, body, clock.current - 1200);
+      await sut.handle(query, body, clock.now() - 1200);
       expect(binding.asked).toEqual([{ timeoutMs: 1800 }]);
     });
 
@@ -210,10 +203,10 @@ describe(CallbackService.name, () => {
       const { sut, signed, binding, publisher, clock } = build();
       binding.outcome = { kind: 'reply', reply: newsReply };
       const a = signed(scan);
-      expect((await sut.handle(a.query, a.body, clock.current)).body).toContain('<MsgType><![CDATA[news]]>');
+      expect((await sut.handle(a.query, a.body, clock.now())).body).toContain('<MsgType><![CDATA[news]]>');
       binding.outcome = { kind: 'none', reason: 'timeout' };
       const b = signed({ ...scan, EventKey: 'other' });
-      expect((await sut.handle(b.query, b.body, clock.current)).body).toBe('success');
+      expect((await sut.handle(b.query, b.body, clock.now())).body).toBe('success');
       expect(publisher.published.map((p) => p.needsPush)).toEqual([false, true]);
     });
   });
@@ -224,8 +217,8 @@ describe(CallbackService.name, () => {
       binding.outcome = { kind: 'reply', reply: newsReply };
       const first = signed(scan);
       const retry = signed(scan);
-      const a = await sut.handle(first.query, first.body, clock.current);
-      const b = await sut.handle(retry.query, retry.body, clock.current);
+      const a = await sut.handle(first.query, first.body, clock.now());
+      const b = await sut.handle(retry.query, retry.body, clock.now());
       expect(b).toEqual({ body: a.body, outcome: 'duplicate' });
       expect(binding.asked).toHaveLength(1);
       expect(publisher.published).toHaveLength(1);
@@ -234,8 +227,8 @@ describe(CallbackService.name, () => {
     it('refuses the same timestamp and nonce twice', async () => {
       const { sut, signed, clock } = build();
       const { query, body } = signed(scan);
-      await sut.handle(query, body, clock.current);
-      await expect(sut.handle(query, body, clock.current)).rejects.toMatchObject({
+      await sut.handle(query, body, clock.now());
+      await expect(sut.handle(query, body, clock.now())).rejects.toMatchObject({
         reason: 'replayed-nonce',
       });
     });
@@ -244,13 +237,11 @@ describe(CallbackService.name, () => {
       const { sut, signed, publisher, guard, clock } = build();
       publisher.fail = true;
       const first = signed(scan);
-      await expect(sut.handle(first.query, first.body, clock.current)).rejects.toThrow(
-        EventPublishFailedError,
-      );
+      await expect(sut.handle(first.query, first.body, clock.now())).rejects.toThrow(EventPublishFailedError);
       expect(guard.released).toHaveLength(1);
       publisher.fail = false;
       const retry = signed(scan);
-      await expect(sut.handle(retry.query, retry.body, clock.current)).resolves.toMatchObject({
+      await expect(sut.handle(retry.query, retry.body, clock.now())).resolves.toMatchObject({
         outcome: 'accepted',
       });
       expect(publisher.published).toHaveLength(1);
@@ -263,7 +254,7 @@ describe(CallbackService.name, () => {
         throw new GuardStoreUnavailableError('claim', 'down');
       };
       const { query, body } = signed(scan);
-      await expect(sut.handle(query, body, clock.current)).resolves.toMatchObject({ outcome: 'accepted' });
+      await expect(sut.handle(query, body, clock.now())).resolves.toMatchObject({ outcome: 'accepted' });
       expect(publisher.published[0].events[0].msgID).toMatch(/^wx-evt-/);
     });
 
@@ -273,9 +264,9 @@ describe(CallbackService.name, () => {
       let release!: () => void;
       publisher.gates.push(new Promise<void>((resolve) => (release = resolve)));
       const first = signed(scan);
-      const firstAnswer = sut.handle(first.query, first.body, clock.current);
+      const firstAnswer = sut.handle(first.query, first.body, clock.now());
       const retry = signed(scan); // WeChat's retry: same callback, fresh timestamp and nonce
-      const retryAnswer = sut.handle(retry.query, retry.body, clock.current);
+      const retryAnswer = sut.handle(retry.query, retry.body, clock.now());
       await new Promise((r) => setTimeout(r, 120)); // the retry is polling by now
       release();
       const answered = await firstAnswer;
@@ -288,18 +279,18 @@ describe(CallbackService.name, () => {
       const { sut, signed, guard, publisher, binding, clock } = build();
       publisher.gates.push(new Promise<void>(() => undefined)); // the first delivery's publish hangs
       const first = signed(scan);
-      void sut.handle(first.query, first.body, clock.current);
+      void sut.handle(first.query, first.body, clock.now());
       await new Promise((r) => setImmediate(r));
       // Each look at the store finds nothing, and a second passes.
       const look = guard.storedReply.bind(guard);
       guard.storedReply = async (eventId: string) => {
-        clock.current += 1000;
+        clock.advance(1000);
         return look(eventId);
       };
       const retry = signed(scan);
-      const arrived = clock.current;
+      const arrived = clock.now();
       const answer = await sut.handle(retry.query, retry.body, arrived);
-      expect(clock.current - arrived).toBe(3000); // waited exactly the reply budget
+      expect(clock.now() - arrived).toBe(3000); // waited exactly the reply budget
       expect(answer).toEqual({ body: 'success', outcome: 'accepted' });
       // No time was left for binding; the event asks for a pushed message instead.
       expect(binding.asked.at(-1)!.timeoutMs).toBeLessThanOrEqual(0);
@@ -318,7 +309,7 @@ describe(CallbackService.name, () => {
         await store(eventId, body);
       };
       const { query, body } = signed(scan);
-      const answer = await sut.handle(query, body, clock.current);
+      const answer = await sut.handle(query, body, clock.now());
       expect(answer.body).toContain('<MsgType><![CDATA[news]]></MsgType>');
       // A retry that overtakes the write finds the claim in flight, not a free slot.
       const eventId = [...guard.records.keys()][0];
