@@ -10,7 +10,7 @@ import { Events, MirrorSubjects, decode } from '@mirror/contracts';
 import { NatsClient } from '@mirror/nats';
 import { deleteNamespaceStreams, testLogger, uniqueName } from '@mirror/testing';
 import { PhotoStoreProcess } from '@mirror/svc-photo-store/test/support/photo-store.process';
-import { s3Client } from '@mirror/svc-photo-store/src/infrastructure';
+import { s3Client } from '@mirror/svc-photo-store/src/storage/s3.client';
 import { camera12MpJpeg, distinctCopies } from './photos';
 import { measure, type Figures } from './measure';
 

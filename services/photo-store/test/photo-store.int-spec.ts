@@ -3,9 +3,10 @@ import { ReplyCodes, Requests } from '@mirror/contracts';
 import { RequestRefusedError } from '@mirror/nats';
 import { uniqueName, waitFor } from '@mirror/testing';
 import type { Client } from 'minio';
-import { nanos } from 'nats';
+import { nanos } from '@nats-io/transport-node';
 import sharp from 'sharp';
 import { ulid } from 'ulid';
+import { PHOTO_CONSUMER } from '../src/photos/photo-intake.handler';
 import { GPS_LATITUDE, GPS_LONGITUDE, readExif } from './support/exif';
 import { elevenMegabytePng, fiftyMegapixelPng, photo, textFile, truncatedJpeg } from './support/images';
 import { PhotoBus, deleteNamespace, photoStoreEnv, startPhotoStore } from './support/photo-store.harness';
@@ -53,6 +54,11 @@ describe('photo-store', () => {
 
   it('creates its bucket at start-up', async () => {
     expect(await client.bucketExists(bucket)).toBe(true);
+  });
+
+  it('declares its photo consumer with the configured ack wait (PHOTO_ACK_WAIT_MS)', async () => {
+    const info = await bus.nats.jsm.consumers.info(bus.nats.ns.stream('PHOTOS_IN'), PHOTO_CONSUMER);
+    expect(info.config.ack_wait).toBe(nanos(Number(env.PHOTO_ACK_WAIT_MS)));
   });
 
   it('stores 100 photos published while it was stopped, each exactly once', async () => {

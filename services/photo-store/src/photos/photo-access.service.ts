@@ -5,9 +5,8 @@ import {
   type PhotoUrlRequest,
   type PhotoUrlResponse,
 } from '@mirror/contracts';
-import { LOGGER } from '@mirror/platform';
+import { Clock, LOGGER } from '@mirror/platform';
 import type { Logger } from 'pino';
-import { Clock } from './clock';
 import { PhotoBucketRepository } from './photo-bucket.repository';
 import { PhotoEventsPublisher } from './photo-events.publisher';
 import { PhotoIndexRepository } from './photo-index.repository';
@@ -26,10 +25,10 @@ export type DeleteResult = 'deleted' | 'already-deleted' | 'unknown';
 @Injectable()
 export class PhotoAccessService {
   constructor(
-    @Inject(PhotoIndexRepository) private readonly index: PhotoIndexRepository,
-    @Inject(PhotoBucketRepository) private readonly bucket: PhotoBucketRepository,
-    @Inject(PhotoEventsPublisher) private readonly events: PhotoEventsPublisher,
-    @Inject(Clock) private readonly clock: Clock,
+    private readonly index: PhotoIndexRepository,
+    private readonly bucket: PhotoBucketRepository,
+    private readonly events: PhotoEventsPublisher,
+    private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -38,7 +37,7 @@ export class PhotoAccessService {
     const record = await this.index.get(request.photoId);
     if (!record || record.deletedAt) throw new PhotoNotFoundError(request.photoId);
     const ttlSeconds = Math.min(request.ttlSeconds, PHOTO_URL_MAX_TTL_SECONDS);
-    const now = this.clock.now();
+    const now = this.clock.date();
     const url = await this.bucket.presignGet(record.stored.keys[request.variant], ttlSeconds, now);
     return { url, expiresAt: new Date(now.getTime() + ttlSeconds * 1000).toISOString() };
   }
@@ -51,7 +50,7 @@ export class PhotoAccessService {
     const record = await this.index.get(photoId);
     if (!record) return 'unknown';
     const first = !record.deletedAt;
-    const tombstone = { ...record, deletedAt: record.deletedAt ?? this.clock.now().toISOString() };
+    const tombstone = { ...record, deletedAt: record.deletedAt ?? this.clock.date().toISOString() };
     if (first) await this.index.put(tombstone);
     await this.bucket.remove(PHOTO_VARIANTS.map((v) => record.stored.keys[v]));
     if (!tombstone.deletionAnnounced) {

@@ -1,9 +1,11 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { withTimeout } from '@mirror/async';
 import { LOGGER } from '@mirror/platform';
 import type { Client } from 'minio';
 import type { Logger } from 'pino';
-import { S3, S3_PUBLIC } from '../infrastructure';
-import { PHOTO_SETTINGS, type PhotoSettings } from './photo-settings';
+import { S3, S3_PUBLIC } from '../storage/s3.client';
+import { ObjectStorageTimeoutError } from './photo.errors';
+import { PHOTO_SETTINGS, type PhotoSettings } from './photos.settings';
 
 const ENSURE_TIMEOUT_MS = 5000;
 const ENSURE_RETRY_MS = 2000;
@@ -27,7 +29,9 @@ export class PhotoBucketRepository implements OnModuleInit, OnApplicationShutdow
   async onModuleInit(): Promise<void> {
     const attempt = async (): Promise<void> => {
       try {
-        await withTimeout(this.ensureBucket(), ENSURE_TIMEOUT_MS);
+        await withTimeout(this.ensureBucket(), ENSURE_TIMEOUT_MS, {
+          reject: () => new ObjectStorageTimeoutError('creating the photo bucket', ENSURE_TIMEOUT_MS),
+        });
         this.retry = undefined;
       } catch (e) {
         this.logger.warn({ err: e, bucket: this.settings.bucket }, 'cannot reach the photo bucket; retrying');
@@ -86,14 +90,4 @@ export class PhotoBucketRepository implements OnModuleInit, OnApplicationShutdow
 
 function codeOf(e: unknown): string {
   return String((e as { code?: string } | undefined)?.code ?? '');
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`object storage did not answer within ${ms} ms`)), ms);
-    }),
-  ]);
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { isoTime, photoStoredSchema, type PhotoStored } from '@mirror/contracts';
 import { z } from 'zod';
 import { CorruptIndexError } from './photo.errors';
@@ -27,7 +27,7 @@ export type PhotoRecord = z.infer<typeof recordSchema>;
  */
 @Injectable()
 export class PhotoIndexRepository {
-  constructor(@Inject(PhotoBucketRepository) private readonly bucket: PhotoBucketRepository) {}
+  constructor(private readonly bucket: PhotoBucketRepository) {}
 
   async get(photoId: string): Promise<PhotoRecord | null> {
     const key = indexKey(photoId);

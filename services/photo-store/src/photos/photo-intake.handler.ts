@@ -1,68 +1,76 @@
-import { Inject, Injectable, type Type } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { MirrorSubjects } from '@mirror/contracts';
-import { OnJetStream, PoisonMessageError, type EventContext } from '@mirror/nats';
-import { Clock } from './clock';
+import { JetStreamContext, PoisonMessageError } from '@mirror/nats';
+import { Clock } from '@mirror/platform';
 import { PhotoIntakeService } from './photo-intake.service';
 import { PhotoMetrics } from './photo.metrics';
-import type { PhotoSettings } from './photo-settings';
+import { PHOTO_SETTINGS, type PhotoSettings } from './photos.settings';
 
 /** Durable consumer of mirror photos (one per deployment: replicas share it). */
 export const PHOTO_CONSUMER = 'photo-store-photos';
 
-/**
- * The JetStream edge for `mirror.<id>.photo`. Built per configuration because the consumer's concurrency
- * (how many photos are pulled and held in memory at once) comes from PHOTO_CONCURRENCY.
- */
-export function photoIntakeHandler(
-  settings: Pick<PhotoSettings, 'concurrency' | 'ackWaitMs'>,
-): Type<unknown> {
-  @Injectable()
-  class PhotoIntakeHandler {
-    constructor(
-      @Inject(PhotoIntakeService) private readonly intake: PhotoIntakeService,
-      @Inject(PhotoMetrics) private readonly metrics: PhotoMetrics,
-      @Inject(Clock) private readonly clock: Clock,
-    ) {}
+const PHOTOS = MirrorSubjects.all('photo');
 
-    // Transient faults (object storage or NATS away) retry for about three hours before dead-lettering.
-    @OnJetStream({
-      stream: 'PHOTOS_IN',
-      subject: MirrorSubjects.all('photo'),
-      durable: PHOTO_CONSUMER,
-      concurrency: settings.concurrency,
-      ackWaitMs: settings.ackWaitMs,
-      maxDeliver: 200,
-      backoffMs: [500, 1000, 2000, 5000, 10000, 30000, 60000],
-    })
-    async onPhoto(bytes: Uint8Array, ctx: EventContext): Promise<void> {
-      const done = this.metrics.begin();
-      // a big photo on a busy replica may outlast the ack wait: tell JetStream it is still being worked on
-      const beat = setInterval(() => ctx.msg.working(), Math.max(250, Math.floor(settings.ackWaitMs / 3)));
-      try {
-        const headers: Record<string, string | undefined> = {};
-        for (const [k, v] of ctx.msg.headers ?? []) headers[k] = v[0];
-        const result = await this.intake.receive({
-          subject: ctx.subject,
-          headers,
-          bytes,
-          streamSequence: ctx.msg.info.streamSequence,
-        });
-        done(result.outcome);
-        if (result.outcome === 'stored') {
-          const publishedAt = ctx.msg.info.timestampNanos / 1e6;
-          this.metrics.stored(result.photo.bytes, publishedAt, this.clock.now().getTime());
-        }
-        if (result.outcome === 'rejected') {
-          this.metrics.rejected(result.error.code);
-          throw new PoisonMessageError(result.error.message);
-        }
-      } catch (e) {
-        if (!(e instanceof PoisonMessageError)) done('retry');
-        throw e;
-      } finally {
-        clearInterval(beat);
+/** The JetStream edge for `mirror.<id>.photo`: raw image bytes, validated and stored by PhotoIntakeService. */
+@Controller()
+export class PhotoIntakeHandler {
+  constructor(
+    private readonly intake: PhotoIntakeService,
+    private readonly metrics: PhotoMetrics,
+    private readonly clock: Clock,
+    @Inject(PHOTO_SETTINGS) private readonly settings: PhotoSettings,
+  ) {
+    // How many photos a replica pulls and holds in memory at once, and the ack wait, come from the
+    // environment, but a decorator's options are fixed when the class is declared. Nest reads them only
+    // when the transport is connected, after every controller is built, so the handler adds the configured
+    // values to the pattern declared below (the same decorator, applied again: its options merge).
+    // One configuration per process, as every service runs; a second app built in the same process
+    // takes its own values when it is connected.
+    const onPhoto = Object.getOwnPropertyDescriptor(PhotoIntakeHandler.prototype, 'onPhoto')!;
+    EventPattern(PHOTOS, { concurrency: settings.concurrency, ackWaitMs: settings.ackWaitMs })(
+      PhotoIntakeHandler.prototype,
+      'onPhoto',
+      onPhoto,
+    );
+  }
+
+  // Transient faults (object storage or NATS away) retry for about three hours before dead-lettering.
+  @EventPattern(PHOTOS, {
+    stream: 'PHOTOS_IN',
+    durable: PHOTO_CONSUMER,
+    raw: true,
+    maxDeliver: 200,
+    backoffMs: [500, 1000, 2000, 5000, 10000, 30000, 60000],
+  })
+  async onPhoto(@Payload() bytes: Uint8Array, @Ctx() ctx: JetStreamContext): Promise<void> {
+    const msg = ctx.getMessage();
+    const done = this.metrics.begin();
+    // a big photo on a busy replica may outlast the ack wait: tell JetStream it is still being worked on
+    const beat = setInterval(() => msg.working(), Math.max(250, Math.floor(this.settings.ackWaitMs / 3)));
+    try {
+      const headers: Record<string, string | undefined> = {};
+      for (const [k, v] of msg.headers ?? []) headers[k] = v[0];
+      const result = await this.intake.receive({
+        subject: ctx.getSubject(),
+        headers,
+        bytes,
+        streamSequence: msg.info.streamSequence,
+      });
+      done(result.outcome);
+      if (result.outcome === 'stored') {
+        const publishedAt = msg.info.timestampNanos / 1e6;
+        this.metrics.stored(result.photo.bytes, publishedAt, this.clock.now());
       }
+      if (result.outcome === 'rejected') {
+        this.metrics.rejected(result.error.code);
+        throw new PoisonMessageError(result.error.message);
+      }
+    } catch (e) {
+      if (!(e instanceof PoisonMessageError)) done('retry');
+      throw e;
+    } finally {
+      clearInterval(beat);
     }
   }
-  return PhotoIntakeHandler;
 }

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { PhotoStored } from '@mirror/contracts';
-import { LOGGER } from '@mirror/platform';
+import { Clock, LOGGER } from '@mirror/platform';
 import type { Logger } from 'pino';
-import { Clock } from './clock';
-import { ImageInspector } from './image-inspector';
+import { ImageInspector } from './image.inspector';
 import { PhotoBucketRepository } from './photo-bucket.repository';
 import { readEnvelope, reportedIds, type IncomingPhoto, type PhotoEnvelope } from './photo-envelope';
 import { DuplicateInFlightError, PhotoRejectedError } from './photo.errors';
@@ -12,7 +11,7 @@ import { PhotoEventsPublisher } from './photo-events.publisher';
 import { PhotoIndexRepository, type PhotoRecord } from './photo-index.repository';
 import { photoKeys } from './photo-keys';
 import type { IntakeOutcome } from './photo.metrics';
-import { PhotoRenderer } from './photo-renderer';
+import { PhotoRenderer } from './photo.renderer';
 import { RecentPhotosRepository } from './recent-photos.repository';
 
 export type IntakeResult =
@@ -32,13 +31,13 @@ export type IntakeResult =
 @Injectable()
 export class PhotoIntakeService {
   constructor(
-    @Inject(ImageInspector) private readonly inspector: ImageInspector,
-    @Inject(PhotoRenderer) private readonly renderer: PhotoRenderer,
-    @Inject(PhotoBucketRepository) private readonly bucket: PhotoBucketRepository,
-    @Inject(PhotoIndexRepository) private readonly index: PhotoIndexRepository,
-    @Inject(RecentPhotosRepository) private readonly recent: RecentPhotosRepository,
-    @Inject(PhotoEventsPublisher) private readonly events: PhotoEventsPublisher,
-    @Inject(Clock) private readonly clock: Clock,
+    private readonly inspector: ImageInspector,
+    private readonly renderer: PhotoRenderer,
+    private readonly bucket: PhotoBucketRepository,
+    private readonly index: PhotoIndexRepository,
+    private readonly recent: RecentPhotosRepository,
+    private readonly events: PhotoEventsPublisher,
+    private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -52,7 +51,7 @@ export class PhotoIntakeService {
     } catch (e) {
       if (!(e instanceof PhotoRejectedError)) throw e;
       await this.events.rejected(
-        { v: 1, ...reportedIds(photo), reason: e.message, at: this.clock.now().toISOString() },
+        { v: 1, ...reportedIds(photo), reason: e.message, at: this.clock.date().toISOString() },
         photo.streamSequence,
       );
       this.logger.warn({ ...reportedIds(photo), reason: e.message }, 'photo rejected');

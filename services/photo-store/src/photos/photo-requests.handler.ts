@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ReplyCodes, Requests, type PhotoUrlRequest, type PhotoUrlResponse } from '@mirror/contracts';
-import { OnRequest, RefusalError } from '@mirror/nats';
+import { RefusalError } from '@mirror/nats';
 import { z } from 'zod';
 import { PhotoAccessService, PhotoNotFoundError } from './photo-access.service';
 import { PhotoMetrics } from './photo.metrics';
@@ -8,15 +9,15 @@ import { PhotoMetrics } from './photo.metrics';
 type PhotoDeleteRequest = z.infer<(typeof Requests.photoDelete)['request']>;
 
 /** `photo.url` and `photo.delete` (request/reply, one replica answers each). */
-@Injectable()
+@Controller()
 export class PhotoRequestsHandler {
   constructor(
-    @Inject(PhotoAccessService) private readonly access: PhotoAccessService,
-    @Inject(PhotoMetrics) private readonly metrics: PhotoMetrics,
+    private readonly access: PhotoAccessService,
+    private readonly metrics: PhotoMetrics,
   ) {}
 
-  @OnRequest(Requests.photoUrl)
-  async url(request: PhotoUrlRequest): Promise<PhotoUrlResponse> {
+  @MessagePattern(Requests.photoUrl.subject)
+  async url(@Payload() request: PhotoUrlRequest): Promise<PhotoUrlResponse> {
     try {
       const answer = await this.access.url(request);
       this.metrics.urlIssued(request.variant);
@@ -27,8 +28,8 @@ export class PhotoRequestsHandler {
     }
   }
 
-  @OnRequest(Requests.photoDelete)
-  async delete(request: PhotoDeleteRequest): Promise<{ deleted: boolean }> {
+  @MessagePattern(Requests.photoDelete.subject)
+  async delete(@Payload() request: PhotoDeleteRequest): Promise<{ deleted: boolean }> {
     const result = await this.access.delete(request.photoId);
     this.metrics.deleteAnswered(result);
     return { deleted: result === 'deleted' };

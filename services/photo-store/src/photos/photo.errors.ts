@@ -48,3 +48,13 @@ export class CorruptIndexError extends Error {
     this.name = 'CorruptIndexError';
   }
 }
+
+/** Object storage (S3_ENDPOINT) did not answer in time; the caller retries, and /readyz reports it meanwhile. */
+export class ObjectStorageTimeoutError extends Error {
+  constructor(operation: string, ms: number) {
+    super(
+      `object storage did not answer within ${ms} ms while ${operation}; check S3_ENDPOINT and that it is up`,
+    );
+    this.name = 'ObjectStorageTimeoutError';
+  }
+}

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { PhotoVariant } from '@mirror/contracts';
 import { MetricsService } from '@mirror/platform';
 import type { RejectionCode } from './photo.errors';
@@ -17,7 +17,7 @@ export class PhotoMetrics {
   private readonly urls;
   private readonly deletes;
 
-  constructor(@Inject(MetricsService) metrics: MetricsService) {
+  constructor(metrics: MetricsService) {
     this.photos = metrics.counter('photo_store_photos_total', 'Photo messages handled, by outcome', [
       'outcome',
     ]);

@@ -1,11 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import { nanos } from '@nats-io/transport-node';
 import { NatsClient } from '@mirror/nats';
-import { nanos, type KV } from 'nats';
-import { PHOTO_SETTINGS, type PhotoSettings } from './photo-settings';
-
-const CODE_WRONG_LAST_SEQUENCE = 10071;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+import { PHOTO_SETTINGS, type PhotoSettings } from './photos.settings';
 
 /**
  * Which photo id first brought a given content (sha256) from a mirror, for the de-duplication window.
@@ -17,7 +15,7 @@ export class RecentPhotosRepository implements OnModuleInit {
   private kv?: KV;
 
   constructor(
-    @Inject(NatsClient) private readonly nats: NatsClient,
+    private readonly nats: NatsClient,
     @Inject(PHOTO_SETTINGS) private readonly settings: PhotoSettings,
   ) {}
 
@@ -28,7 +26,7 @@ export class RecentPhotosRepository implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const ttlMs = this.settings.dedupWindowSeconds * 1000;
-    this.kv = await this.nats.js.views.kv(this.bucketName, {
+    this.kv = await new Kvm(this.nats.js).create(this.bucketName, {
       ttl: ttlMs,
       history: 1,
       replicas: this.settings.kvReplicas,
@@ -50,15 +48,14 @@ export class RecentPhotosRepository implements OnModuleInit {
     const key = `${mirrorId}.${sha256}`;
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await kv.create(key, encoder.encode(photoId));
+        await kv.create(key, photoId);
         return photoId;
       } catch (e) {
-        if ((e as { api_error?: { err_code?: number } }).api_error?.err_code !== CODE_WRONG_LAST_SEQUENCE)
-          throw e;
+        if (!isTaken(e)) throw e;
       }
       const entry = await kv.get(key);
       // the holder's entry may have expired between our create and get: try again
-      if (entry && entry.operation === 'PUT') return decoder.decode(entry.value);
+      if (entry && entry.operation === 'PUT') return entry.string();
     }
     throw new ClaimContendedError(key);
   }
@@ -70,4 +67,13 @@ export class ClaimContendedError extends Error {
     super(`de-duplication entry ${key} changed three times while claiming it; retrying the photo later`);
     this.name = 'ClaimContendedError';
   }
+}
+
+/** `create` refused because the key holds a value: another photo id claimed these bytes first. */
+function isTaken(e: unknown): boolean {
+  return (
+    e instanceof JetStreamApiError &&
+    (e.code === JetStreamApiCodes.StreamWrongLastSequence ||
+      e.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
+  );
 }

@@ -1,4 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
+import { jetstreamManager, type StoredMsg } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import {
   Events,
   MirrorSubjects,
@@ -10,10 +12,9 @@ import {
 import { NatsClient } from '@mirror/nats';
 import { bootstrapService } from '@mirror/platform';
 import { deleteNamespaceStreams, testEnv, testLogger } from '@mirror/testing';
-import { connect, type StoredMsg } from 'nats';
 import { ulid } from 'ulid';
-import { AppModule } from '../../src/app.module';
-import { SERVICE_NAME, loadAppConfig } from '../../src/config';
+import { loadAppConfig } from '../../src/config';
+import { photoStoreService } from '../../src/main';
 import { PHOTO_CONSUMER } from '../../src/photos/photo-intake.handler';
 import { S3_CREDENTIALS, type LocalS3 } from './s3-server';
 
@@ -35,11 +36,7 @@ export function photoStoreEnv(ns: string, s3: LocalS3, extra: Record<string, str
 
 /** Boots the whole service in this process, exactly as main.ts does, with the given environment. */
 export function startPhotoStore(env: Record<string, string>): Promise<INestApplication> {
-  return bootstrapService({
-    name: SERVICE_NAME,
-    loadConfig: () => loadAppConfig(env),
-    module: (config) => AppModule.register(config),
-  });
+  return bootstrapService({ ...photoStoreService, loadConfig: () => loadAppConfig(env) });
 }
 
 /**
@@ -141,7 +138,7 @@ export class PhotoBus {
 export async function deleteNamespace(ns: string): Promise<void> {
   await deleteNamespaceStreams(ns);
   const nc = await connect({ servers: testEnv.natsUrl() });
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   await jsm.streams.delete(`KV_${ns}_PHOTO_RECENT`).catch(() => undefined);
   await nc.close();
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import S3rver from 's3rver';
 import type { Client } from 'minio';
 import { freePort } from '@mirror/testing';
-import { s3Client } from '../../src/infrastructure';
+import { s3Client } from '../../src/storage/s3.client';
 
 /** s3rver's fixed account (the stand-in knows no other keys). */
 export const S3_CREDENTIALS = { S3_ACCESS_KEY: 'S3RVER', S3_SECRET_KEY: 'S3RVER', S3_REGION: 'us-east-1' };

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
+import { ManualClock } from '@mirror/platform';
 import { testLogger } from '@mirror/testing';
-import type { Clock } from '../../src/photos/clock';
-import { ImageInspector } from '../../src/photos/image-inspector';
+import { ImageInspector } from '../../src/photos/image.inspector';
 import type { IncomingPhoto } from '../../src/photos/photo-envelope';
 import { DuplicateInFlightError } from '../../src/photos/photo.errors';
 import { PhotoAccessService } from '../../src/photos/photo-access.service';
 import { PhotoIndexRepository } from '../../src/photos/photo-index.repository';
 import { PhotoIntakeService } from '../../src/photos/photo-intake.service';
-import { PhotoRenderer } from '../../src/photos/photo-renderer';
+import { PhotoRenderer } from '../../src/photos/photo.renderer';
 import { FakeBucket, FakeEvents, FakeRecent, FaultPlan, SimulatedCrash } from '../support/fakes';
 import { photo, textFile } from '../support/images';
 
@@ -28,7 +28,7 @@ function world() {
   const events = new FakeEvents();
   const recent = new FakeRecent();
   const index = new PhotoIndexRepository(bucket.asRepository());
-  const clock = { now: () => new Date('2025-06-01T10:00:00Z') } as Clock;
+  const clock = new ManualClock(Date.parse('2025-06-01T10:00:00Z'));
   const sut = new PhotoIntakeService(
     new ImageInspector(),
     new PhotoRenderer(),

@@ -1,12 +1,12 @@
 import type { PhotoStored } from '@mirror/contracts';
+import { ManualClock } from '@mirror/platform';
 import { testLogger } from '@mirror/testing';
-import { s3Client } from '../../src/infrastructure';
-import type { Clock } from '../../src/photos/clock';
 import { PhotoAccessService, PhotoNotFoundError } from '../../src/photos/photo-access.service';
 import { PhotoBucketRepository } from '../../src/photos/photo-bucket.repository';
 import type { PhotoEventsPublisher } from '../../src/photos/photo-events.publisher';
 import type { PhotoIndexRepository, PhotoRecord } from '../../src/photos/photo-index.repository';
 import { photoKeys } from '../../src/photos/photo-keys';
+import { s3Client } from '../../src/storage/s3.client';
 import { verifyPresignedGet } from '../support/sigv4';
 
 const SECRET = 'a-long-secret-key-for-the-test-0123456789';
@@ -47,7 +47,7 @@ function makeSut(record: PhotoRecord | null, publicUrl = 'https://photos.example
     testLogger(),
   );
   const index = { get: async () => record } as unknown as PhotoIndexRepository;
-  const clock = { now: () => new Date(NOW) } as Clock;
+  const clock = new ManualClock(NOW.getTime());
   return new PhotoAccessService(index, bucket, {} as PhotoEventsPublisher, clock, testLogger());
 }
 

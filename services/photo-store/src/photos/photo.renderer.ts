@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import sharp from 'sharp';
-import { PHOTO_MAX_PIXELS, errorText } from './image-inspector';
+import { PHOTO_MAX_PIXELS, errorText } from './image.inspector';
 import { PhotoRejectedError } from './photo.errors';
 
 /** Long side of the display variant, px. */

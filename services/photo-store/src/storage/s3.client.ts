@@ -1,7 +1,5 @@
-import type { Provider } from '@nestjs/common';
-import { HealthRegistry } from '@mirror/platform';
 import { Client } from 'minio';
-import type { AppConfig } from './config';
+import type { AppConfig } from '../config';
 
 /** The object-storage client photo-store reads and writes through (S3_ENDPOINT). */
 export const S3 = Symbol('S3');
@@ -25,7 +23,7 @@ export class EndpointPathError extends Error {
 export function s3Client(
   variable: string,
   endpoint: string,
-  config: Pick<AppConfig, 'S3_ACCESS_KEY' | 'S3_SECRET_KEY' | 'S3_REGION'>,
+  credentials: Pick<AppConfig, 'S3_ACCESS_KEY' | 'S3_SECRET_KEY' | 'S3_REGION'>,
 ): Client {
   const url = new URL(endpoint);
   if (url.pathname !== '/' && url.pathname !== '') throw new EndpointPathError(variable, endpoint);
@@ -33,37 +31,9 @@ export function s3Client(
     endPoint: url.hostname,
     port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
     useSSL: url.protocol === 'https:',
-    accessKey: config.S3_ACCESS_KEY,
-    secretKey: config.S3_SECRET_KEY,
-    region: config.S3_REGION,
+    accessKey: credentials.S3_ACCESS_KEY,
+    secretKey: credentials.S3_SECRET_KEY,
+    region: credentials.S3_REGION,
     pathStyle: true,
   });
-}
-
-/** The object-storage clients, with readiness (the bucket exists and answers). */
-export function infrastructure(config: AppConfig): Provider[] {
-  return [
-    {
-      provide: S3,
-      inject: [HealthRegistry],
-      useFactory: (health: HealthRegistry) => {
-        const client = s3Client('S3_ENDPOINT', config.S3_ENDPOINT, config);
-        health.register({
-          name: 's3',
-          check: async () => {
-            if (!(await client.bucketExists(config.S3_BUCKET)))
-              throw new Error(`bucket ${config.S3_BUCKET} missing`);
-          },
-        });
-        return client;
-      },
-    },
-    {
-      provide: S3_PUBLIC,
-      useFactory: () =>
-        config.S3_PUBLIC_URL
-          ? s3Client('S3_PUBLIC_URL', config.S3_PUBLIC_URL, config)
-          : s3Client('S3_ENDPOINT', config.S3_ENDPOINT, config),
-    },
-  ];
 }

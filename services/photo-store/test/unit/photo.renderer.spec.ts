@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { PhotoRejectedError } from '../../src/photos/photo.errors';
-import { DISPLAY_MAX_PX, PhotoRenderer, THUMB_MAX_PX } from '../../src/photos/photo-renderer';
+import { DISPLAY_MAX_PX, PhotoRenderer, THUMB_MAX_PX } from '../../src/photos/photo.renderer';
 import { readExif } from '../support/exif';
 import { photo, truncatedJpeg } from '../support/images';
 

@@ -1,4 +1,4 @@
-import { ImageInspector, PHOTO_MAX_PIXELS } from '../../src/photos/image-inspector';
+import { ImageInspector, PHOTO_MAX_PIXELS } from '../../src/photos/image.inspector';
 import { PhotoRejectedError, type RejectionCode } from '../../src/photos/photo.errors';
 import { elevenMegabytePng, fiftyMegapixelPng, photo, textFile, truncatedJpeg } from '../support/images';
 
