@@ -78,5 +78,3 @@ export const gestureSchema = z.object({
   at: isoTime,
 });
 export const mirrorGesture = defineMessage('mirror.*.gesture', gestureSchema);
-
-export const photoMessageId = photoId;
