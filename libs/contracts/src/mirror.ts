@@ -4,7 +4,7 @@ import { isoTime, mirrorId, photoId, sessionId, isValidMirrorId } from './primit
 import { ContractViolationError } from './contract-violation.error';
 
 /** Per-mirror subjects: `mirror.<mirrorId>.<channel>`. */
-export type MirrorChannel = 'frame' | 'photo' | 'display' | 'gesture';
+export type MirrorChannel = 'frame' | 'photo' | 'display' | 'gesture' | 'vision';
 
 export const MirrorSubjects = {
   /** Wildcard matching one channel of every mirror, e.g. `mirror.*.frame`. */
@@ -20,7 +20,7 @@ export const MirrorSubjects = {
   },
   /** Extracts the mirror id from a per-mirror subject (namespace already stripped); null if malformed. */
   parse(subject: string): { mirrorId: string; channel: MirrorChannel } | null {
-    const m = /^mirror\.([^.]+)\.(frame|photo|display|gesture)$/.exec(subject);
+    const m = /^mirror\.([^.]+)\.(frame|photo|display|gesture|vision)$/.exec(subject);
     if (!m || !isValidMirrorId(m[1])) return null;
     return { mirrorId: m[1], channel: m[2] as MirrorChannel };
   },
@@ -78,3 +78,24 @@ export const gestureSchema = z.object({
   at: isoTime,
 });
 export const mirrorGesture = defineMessage('mirror.*.gesture', gestureSchema);
+
+/**
+ * `mirror.<id>.vision` (core NATS): session-vision's result for one handled frame, published only with
+ * `VISION_DEBUG_EVENTS=true` (debugging, the latency bench).
+ */
+export const visionResultSchema = z.object({
+  v: z.literal(1).default(1),
+  /** The frame's `seq` header. */
+  seq: z.number().int().nonnegative(),
+  /** The frame's `ts` header: capture time on the mirror's clock, epoch ms. */
+  ts: z.number().int().positive(),
+  /** `duplicate`: the scene had not changed, the last analysis was reused. */
+  result: z.enum(['analysed', 'duplicate']),
+  present: z.boolean(),
+  /** The open session after this frame, if any. */
+  session: sessionId.nullable(),
+  hands: z.number().int().nonnegative(),
+  /** The command this frame fired, if any. */
+  gesture: z.enum(GESTURES).nullable(),
+});
+export const mirrorVision = defineMessage('mirror.*.vision', visionResultSchema);

@@ -1,5 +1,9 @@
 import { env, httpShape, loadConfig, natsShape, redisShape } from '@mirror/config';
+import { randomBytes } from 'crypto';
+import { hostname } from 'os';
 import { z } from 'zod';
+
+export const SERVICE_NAME = 'session-vision';
 
 const fraction = (def: number) =>
   z.coerce
@@ -9,7 +13,7 @@ const fraction = (def: number) =>
     .default(def);
 
 /** Every variable session-vision reads; see README.md, "Configuration". */
-export const visionShape = {
+export const configShape = {
   ...httpShape,
   ...natsShape,
   ...redisShape,
@@ -42,17 +46,16 @@ export const visionShape = {
   SWEEP_INTERVAL_MS: env.int(1000, 50, 60000),
   /** Publish a small JSON result per analysed frame on `mirror.<id>.vision` (debugging, latency bench). */
   VISION_DEBUG_EVENTS: env.bool(false),
-  /** This replica's name in leases and logs; defaults to host-pid-random. */
+  /** This replica's name in leases and logs; defaults to host-pid-random, drawn anew at each start. */
   REPLICA_ID: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be 1-100 of A-Z a-z 0-9 _ . -')
-    .optional(),
+    .default(() => `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`),
 };
 
-export type VisionConfig = z.infer<z.ZodObject<typeof visionShape>>;
+export type AppConfig = z.infer<z.ZodObject<typeof configShape>>;
 
-export function loadVisionConfig(source: NodeJS.ProcessEnv = process.env): VisionConfig {
-  return loadConfig('session-vision', visionShape, source);
+/** Validates the environment; a missing or bad variable stops the process naming it. */
+export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  return loadConfig(SERVICE_NAME, configShape, source);
 }
-
-export const VISION_CONFIG = Symbol('VISION_CONFIG');

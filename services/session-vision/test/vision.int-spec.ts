@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
-import { connect, type JsMsg, type NatsConnection } from 'nats';
+import { jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { deleteNamespaceStreams, testEnv, uniqueName, waitFor } from '@mirror/testing';
 import { emptyFrame, garbageFrames, personFrame } from './support/frames';
 import { MirrorCamera } from './support/mirror-camera';
@@ -29,8 +30,8 @@ interface SessionEvent {
 
 /** Everything the SESSIONS stream of the namespace holds for one mirror, in order. */
 async function sessionEvents(nc: NatsConnection, ns: string, mirrorId: string): Promise<SessionEvent[]> {
-  const js = nc.jetstream();
-  const jsm = await nc.jetstreamManager();
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
   const stream = `${ns}_SESSIONS`;
   const info = await jsm.streams.info(stream).catch(() => null);
   if (!info || info.state.messages === 0) return [];
@@ -83,7 +84,7 @@ describe('session-vision (one replica)', () => {
     const camera = new MirrorCamera(nc, ns, 'fitting-1');
     const gestures: string[] = [];
     const sub = nc.subscribe(`${ns}.mirror.fitting-1.gesture`, {
-      callback: (_e, m) => gestures.push(m.string()),
+      callback: (_e, m) => void gestures.push(m.string()),
     });
     await camera.hold(empty, 500);
     await camera.hold(person, 1500);
@@ -103,7 +104,7 @@ describe('session-vision (one replica)', () => {
     const camera = new MirrorCamera(nc, ns, 'fitting-2');
     const gestures: string[] = [];
     const sub = nc.subscribe(`${ns}.mirror.fitting-2.gesture`, {
-      callback: (_err, msg) => gestures.push((msg.json() as { gesture: string }).gesture),
+      callback: (_err, msg) => void gestures.push((msg.json() as { gesture: string }).gesture),
     });
     const at = (x: number) => personFrame('diner', x, 360);
     // 270 px of 640: past the 25 % of the frame width a swipe needs.

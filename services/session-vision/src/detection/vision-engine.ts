@@ -1,5 +1,5 @@
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { Config, Human, Result } from '@vladmandic/human';
+import type { Config, Human } from '@vladmandic/human';
 import {
   angleFor,
   boxOfLandmarks,
@@ -9,20 +9,17 @@ import {
   intersectionOverUnion,
   regionAroundBox,
   regionAroundLandmarks,
-  regionTransform,
 } from './geometry';
+import { HandModels } from './hand-models';
 import { loadHuman } from './human-loader';
+import { addHand, toBody, toFaces } from './observations';
 import {
   confidentUpperBodyKeypoints,
   type AnalysisMode,
   type BodyObservation,
   type BodyPart,
-  type Box,
-  type FaceObservation,
   type FrameAnalysis,
-  type HandDetectorLabel,
   type HandObservation,
-  type Landmark,
 } from './vision.types';
 
 type Tf = typeof tfc;
@@ -71,7 +68,6 @@ export const DEFAULT_ENGINE_OPTIONS: VisionEngineOptions = {
   minDetectorScore: 0.15,
 };
 
-const SKELETON_SIZE = 224;
 // Region side relative to the forearm, and how far past the wrist the hand's centre sits.
 const WRIST_REGION_SCALE = 1.6;
 const WRIST_REGION_OFFSET = 0.4;
@@ -79,16 +75,6 @@ const WRIST_REGION_OFFSET = 0.4;
 const TRACK_REGION_SCALE = 1.8;
 const MIN_REGION_PX = 24;
 const DETECTOR_REGION_SCALE = 1.5;
-const DETECTOR_SIZE = 320;
-const DETECTOR_INPUT = 'StatefulPartitionedCall/map/TensorArrayV2Stack/TensorListStack';
-const DETECTOR_SHAPE_INPUT = 'StatefulPartitionedCall/map/TensorArrayV2Stack_1/TensorListStack';
-const DETECTOR_OUTPUTS = [
-  'StatefulPartitionedCall/Postprocessor/Slice',
-  'StatefulPartitionedCall/Postprocessor/ExpandDims_1',
-];
-const DETECTOR_FACE_CLASS = 4;
-// Class order after the face class is removed.
-const DETECTOR_CLASSES: HandDetectorLabel[] = ['hand', 'fist', 'pinch', 'point', 'tip', 'pinchtip'];
 
 const off = { enabled: false };
 const faceConfig = {
@@ -114,11 +100,15 @@ function stageConfig(face: boolean, body: boolean): Partial<Config> {
 
 /** Runs human's shipped models over decoded frames. One instance per worker thread. */
 export class VisionEngine {
+  private readonly hands: HandModels;
+
   private constructor(
     private readonly human: Human,
     private readonly tf: Tf,
     private readonly options: VisionEngineOptions,
-  ) {}
+  ) {
+    this.hands = new HandModels(human, tf);
+  }
 
   static async create(options: Partial<VisionEngineOptions> = {}): Promise<VisionEngine> {
     const { human, tf } = await loadHuman();
@@ -179,7 +169,7 @@ export class VisionEngine {
       const detect =
         request.handDetector === 'always' || (request.handDetector === 'if-none-found' && found.length === 0);
       // Stills (several passes) look at every box; a live frame at the two best, to bound its latency.
-      const detections = detect ? await this.detectHands(image) : [];
+      const detections = detect ? await this.hands.detect(image, this.options.minDetectorScore) : [];
       for (const [rank, detection] of detections.slice(0, request.landmarkPasses > 1 ? 3 : 2).entries()) {
         const same = found.findIndex((h) => intersectionOverUnion(h.box, detection.box) > 0.3);
         if (same >= 0) {
@@ -204,63 +194,6 @@ export class VisionEngine {
       this.tf.dispose(image);
     }
     return found;
-  }
-
-  /** Runs the hand detector (SSD, fixed 320x320 input) over the whole frame; boxes in frame pixels. */
-  private async detectHands(
-    image: tfc.Tensor4D,
-  ): Promise<{ box: Box; labelOnly: Pick<HandObservation, 'label' | 'detectorScore'> }[]> {
-    const { tf } = this;
-    const [height, width] = [image.shape[1], image.shape[2]];
-    const model = this.human.models.models.handtrack as unknown as {
-      execute(inputs: Record<string, tfc.Tensor>, outputs: string[]): tfc.Tensor[];
-    };
-    const t = tf.tidy(() => {
-      // Feeding the graph past its own preprocessing loop (a TensorList while-loop that only resizes and
-      // scales to [-1, 1]) gives identical outputs without the control-flow executor.
-      const input = tf.sub(
-        tf.mul(tf.image.resizeBilinear(image, [DETECTOR_SIZE, DETECTOR_SIZE]), 2 / 255),
-        1,
-      );
-      const shape = tf.tensor2d([[DETECTOR_SIZE, DETECTOR_SIZE, 3]], [1, 3], 'int32');
-      const [rawScores, rawBoxes] = model.execute(
-        { [DETECTOR_INPUT]: input, [DETECTOR_SHAPE_INPUT]: shape },
-        DETECTOR_OUTPUTS,
-      );
-      const classScores = tf.unstack(tf.squeeze(rawScores, [0]), 1);
-      classScores.splice(DETECTOR_FACE_CLASS, 1);
-      const scores = tf.stack(classScores, 1);
-      return {
-        boxes: tf.squeeze(rawBoxes, [0, 2]) as tfc.Tensor2D,
-        max: tf.max(scores, 1) as tfc.Tensor1D,
-        argmax: tf.argMax(scores, 1),
-      };
-    });
-    try {
-      const keep = await tf.image.nonMaxSuppressionAsync(
-        t.boxes,
-        t.max,
-        4,
-        0.3,
-        this.options.minDetectorScore,
-      );
-      const [indices, boxes, max, argmax] = await Promise.all([
-        keep.data(),
-        t.boxes.data(),
-        t.max.data(),
-        t.argmax.data(),
-      ]);
-      tf.dispose(keep);
-      return Array.from(indices).map((i) => {
-        const [y0, x0, y1, x1] = [boxes[i * 4], boxes[i * 4 + 1], boxes[i * 4 + 2], boxes[i * 4 + 3]];
-        return {
-          box: { x: x0 * width, y: y0 * height, width: (x1 - x0) * width, height: (y1 - y0) * height },
-          labelOnly: { label: DETECTOR_CLASSES[argmax[i]], detectorScore: max[i] },
-        };
-      });
-    } finally {
-      tf.dispose(t);
-    }
   }
 
   /** Regions where a hand should be: past each wrist along its forearm, turned the way the forearm points. */
@@ -300,7 +233,7 @@ export class VisionEngine {
     let best: Omit<HandObservation, 'source'> | null = null;
     for (let pass = 0; pass < Math.max(1, passes); pass++) {
       if (region.size < MIN_REGION_PX) break;
-      const { score, landmarks } = await this.landmarks(image, region);
+      const { score, landmarks } = await this.hands.landmarks(image, region);
       if (score < this.options.minHandScore) break;
       if (!best || score >= best.score) {
         best = { score, detectorScore: null, label: null, landmarks, box: boxOfLandmarks(landmarks) };
@@ -309,67 +242,4 @@ export class VisionEngine {
     }
     return best;
   }
-
-  private async landmarks(
-    image: tfc.Tensor4D,
-    region: HandRegion,
-  ): Promise<{ score: number; landmarks: Landmark[] }> {
-    const { tf } = this;
-    const model = this.human.models.models.handskeleton as unknown as {
-      execute(input: tfc.Tensor, outputs: string[]): tfc.Tensor[];
-    };
-    const { matrix, toFrame } = regionTransform(region, SKELETON_SIZE);
-    const [scoreT, pointsT] = tf.tidy(() => {
-      const crop = tf.image.transform(image, tf.tensor2d([matrix], [1, 8]), 'bilinear', 'constant', 0, [
-        SKELETON_SIZE,
-        SKELETON_SIZE,
-      ]);
-      return model.execute(tf.div(crop, 255), ['Identity_1', 'Identity']);
-    });
-    try {
-      const raw = (await scoreT.data())[0];
-      const points = await pointsT.data();
-      const landmarks: Landmark[] = [];
-      for (let i = 0; i < 21; i++) {
-        const [x, y] = toFrame(points[i * 3], points[i * 3 + 1]);
-        landmarks.push([x, y, points[i * 3 + 2]]);
-      }
-      return { score: 1 / (1 + Math.exp(-raw)), landmarks };
-    } finally {
-      tf.dispose([scoreT, pointsT]);
-    }
-  }
-}
-
-/** Keeps one observation per physical hand: the better landmarks, and the detector's label if any. */
-function addHand(found: HandObservation[], hand: HandObservation): void {
-  const same = found.findIndex((h) => intersectionOverUnion(h.box, hand.box) > 0.3);
-  if (same < 0) {
-    found.push(hand);
-    return;
-  }
-  const kept = found[same];
-  const better = hand.score > kept.score ? hand : kept;
-  found[same] = {
-    ...better,
-    label: hand.label ?? kept.label,
-    detectorScore: hand.detectorScore ?? kept.detectorScore,
-  };
-}
-
-function toFaces(result: Result): FaceObservation[] {
-  return result.face.map((f) => ({
-    score: f.score,
-    box: { x: f.box[0], y: f.box[1], width: f.box[2], height: f.box[3] },
-  }));
-}
-
-function toBody(result: Result): BodyObservation | null {
-  const best = result.body[0];
-  if (!best) return null;
-  const keypoints: BodyObservation['keypoints'] = {};
-  for (const k of best.keypoints) {
-    keypoints[k.part as BodyPart] = { x: k.position[0], y: k.position[1], score: k.score };
-  }
-  return { score: best.score, keypoints };
 }

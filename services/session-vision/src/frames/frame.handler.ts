@@ -1,37 +1,32 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, NatsContext, Payload } from '@nestjs/microservices';
+import type { MsgHdrs } from '@nats-io/transport-node';
 import { MirrorSubjects, frameHeadersSchema } from '@mirror/contracts';
-import { OnMessage } from '@mirror/nats';
-import type { Msg } from 'nats';
-import { Clock } from '../session/clock';
-import { VisionService } from '../session/vision.service';
-import { VisionMetrics } from '../session/vision.metrics';
+import { Clock } from '@mirror/platform';
+import { VisionMetrics } from '../shared/vision.metrics';
+import { FrameScheduler } from './frame.scheduler';
 
-/** `mirror.*.frame` (core NATS, JPEG): checks subject and headers, hands the frame to VisionService. */
-@Injectable()
+/** `mirror.*.frame` (core NATS, JPEG): checks subject and headers, hands the frame to the scheduler. */
+@Controller()
 export class FrameHandler {
   constructor(
-    @Inject(VisionService) private readonly vision: VisionService,
-    @Inject(VisionMetrics) private readonly metrics: VisionMetrics,
-    @Inject(Clock) private readonly clock: Clock,
+    private readonly scheduler: FrameScheduler,
+    private readonly metrics: VisionMetrics,
+    private readonly clock: Clock,
   ) {}
 
-  @OnMessage(MirrorSubjects.all('frame'))
-  onFrame(msg: Msg, subject: string): void {
+  // No queue group: every replica sees every frame, and the mirror's lease decides which one handles it.
+  @EventPattern(MirrorSubjects.all('frame'), { core: true })
+  frame(@Payload() data: Uint8Array, @Ctx() ctx: NatsContext): void {
     const receivedAt = this.clock.now();
-    const parsed = MirrorSubjects.parse(subject);
-    const headers = frameHeadersSchema.safeParse({
-      ts: msg.headers?.get('ts'),
-      seq: msg.headers?.get('seq'),
-    });
-    if (!parsed || !headers.success) {
+    const parsed = MirrorSubjects.parse(ctx.getSubject());
+    const headers = ctx.getHeaders() as MsgHdrs | undefined;
+    const stamp = frameHeadersSchema.safeParse({ ts: headers?.get('ts'), seq: headers?.get('seq') });
+    if (!parsed || !stamp.success) {
       this.metrics.frame('bad-headers');
       return;
     }
     // Copied: the frame waits for a worker while the connection reuses its read buffers.
-    this.vision.acceptFrame(parsed.mirrorId, {
-      data: Uint8Array.from(msg.data),
-      ...headers.data,
-      receivedAt,
-    });
+    this.scheduler.acceptFrame(parsed.mirrorId, { data: Uint8Array.from(data), ...stamp.data, receivedAt });
   }
 }

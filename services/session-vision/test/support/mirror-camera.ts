@@ -1,4 +1,4 @@
-import { headers, type NatsConnection } from 'nats';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
 
 /** Publishes frames for one mirror as its camera would: core NATS, `ts` and `seq` headers, a steady rate. */
 export class MirrorCamera {

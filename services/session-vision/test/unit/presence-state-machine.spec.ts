@@ -5,7 +5,7 @@ import {
   expire,
   initialPresence,
   observe,
-} from '../../src/session/presence-state-machine';
+} from '../../src/sessions/presence-state-machine';
 
 const settings = { ...DEFAULT_PRESENCE_SETTINGS, absenceMs: 1000, framesStoppedMs: 3000 };
 

@@ -1,4 +1,4 @@
-import { WorkerSlots } from '../../src/session/worker-slots';
+import { WorkerSlots } from '../../src/frames/worker-slots';
 
 describe(WorkerSlots.name, () => {
   it('hands out no more slots than it has, then serves waiters in order', async () => {

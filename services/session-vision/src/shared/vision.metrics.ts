@@ -1,10 +1,12 @@
-import type { MetricsService } from '@mirror/platform';
+import { Injectable } from '@nestjs/common';
+import { MetricsService } from '@mirror/platform';
 import type { Counter, Histogram } from 'prom-client';
 
 export type FrameOutcome =
   'analysed' | 'duplicate' | 'dropped' | 'stale' | 'undecodable' | 'bad-headers' | 'not-owner';
 
-/** session-vision's Prometheus metrics. */
+/** session-vision's Prometheus metrics, shared by frames, sessions and gestures. */
+@Injectable()
 export class VisionMetrics {
   private readonly frames: Counter;
   private readonly inferenceSeconds: Histogram;

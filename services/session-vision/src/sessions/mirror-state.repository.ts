@@ -1,5 +1,8 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { REDIS } from '@mirror/platform';
 import type { MirrorPresence, PresenceEvent } from './presence-state-machine';
+import { SESSIONS_SETTINGS, type SessionsSettings } from './sessions.settings';
 
 /** What is kept per mirror: presence, and events decided but not yet confirmed published (the outbox). */
 export interface StoredMirror {
@@ -30,18 +33,25 @@ end
 return 0`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
+/** State outlives a session by far; it only has to survive restarts and hand-overs. */
+const STATE_TTL_MS = 24 * 3600_000;
+
 /**
  * Per-mirror state and ownership in Redis. A mirror is owned by one replica at a time through a lease
  * (`lease:<mirror>` = replica id, with a TTL the owner renews); state writes are fenced by that lease.
  */
+@Injectable()
 export class MirrorStateRepository {
+  private readonly replicaId: string;
+  private readonly leaseMs: number;
+
   constructor(
-    private readonly redis: Redis,
-    private readonly replicaId: string,
-    private readonly leaseMs: number,
-    /** State outlives a session by far; it only has to survive restarts and hand-overs. */
-    private readonly stateTtlMs = 24 * 3600_000,
-  ) {}
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(SESSIONS_SETTINGS) settings: SessionsSettings,
+  ) {
+    this.replicaId = settings.replicaId;
+    this.leaseMs = settings.leaseMs;
+  }
 
   private leaseKey = (mirrorId: string) => `vision:lease:${mirrorId}`;
   private stateKey = (mirrorId: string) => `vision:mirror:${mirrorId}`;
@@ -59,10 +69,12 @@ export class MirrorStateRepository {
     return ok === 1;
   }
 
+  /** Gives the lease up, if it is still ours. */
   async release(mirrorId: string): Promise<void> {
     await this.redis.eval(RELEASE, 1, this.leaseKey(mirrorId), this.replicaId);
   }
 
+  /** What the mirror's last owner stored; null for a mirror never seen (or idle for a day). */
   async load(mirrorId: string): Promise<StoredMirror | null> {
     const raw = await this.redis.get(this.stateKey(mirrorId));
     return raw ? (JSON.parse(raw) as StoredMirror) : null;
@@ -79,7 +91,7 @@ export class MirrorStateRepository {
       this.openKey,
       this.replicaId,
       JSON.stringify(stored),
-      String(this.stateTtlMs),
+      String(STATE_TTL_MS),
       stored.presence.session || stored.outbox.length ? '1' : '0',
       mirrorId,
     );

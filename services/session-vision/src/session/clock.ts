@@ -1,9 +1,0 @@
-import { Injectable } from '@nestjs/common';
-
-/** The wall clock, behind a class so the rules can be driven by a fake one in tests. */
-@Injectable()
-export class Clock {
-  now(): number {
-    return Date.now();
-  }
-}
