@@ -8,7 +8,7 @@ import {
   type SessionStarted,
 } from '@mirror/contracts';
 import { RefusalError } from '@mirror/nats';
-import { toRefusal } from './qr-refusal';
+import { toRefusal } from './qr.refusal';
 import { QrMetrics } from './qr.metrics';
 import { QrService } from './qr.service';
 

@@ -5,7 +5,7 @@ import { QrImageRenderer } from './qr-image.renderer';
 import { QrHandler } from './qr.handler';
 import { QrMetrics } from './qr.metrics';
 import { QrService } from './qr.service';
-import { SceneTokenGenerator } from './scene-token';
+import { SceneTokenGenerator } from './scene-token.generator';
 import { SessionQrRepository } from './session-qr.repository';
 import { WeChatQrRepository } from './wechat-qr.repository';
 

@@ -13,7 +13,7 @@ import { QrImageRenderer, type QrImageFormat } from './qr-image.renderer';
 import { QrMetrics } from './qr.metrics';
 import { MalformedQrPathError, SessionQrExpiredError, SessionQrNotFoundError } from './qr.errors';
 import { QR_SETTINGS, type QrSettings } from './qr.settings';
-import { SceneTokenGenerator } from './scene-token';
+import { SceneTokenGenerator } from './scene-token.generator';
 import { SessionQrRepository, type SessionQr } from './session-qr.repository';
 import { WeChatQrRepository } from './wechat-qr.repository';
 

@@ -7,7 +7,7 @@ import { QrImageRenderer } from '../../src/qr/qr-image.renderer';
 import { MalformedQrPathError, SessionQrExpiredError, SessionQrNotFoundError } from '../../src/qr/qr.errors';
 import { QrMetrics } from '../../src/qr/qr.metrics';
 import { QrService } from '../../src/qr/qr.service';
-import { SceneTokenGenerator } from '../../src/qr/scene-token';
+import { SceneTokenGenerator } from '../../src/qr/scene-token.generator';
 import type { SessionQr, SessionQrRepository } from '../../src/qr/session-qr.repository';
 import type { WeChatQrRepository } from '../../src/qr/wechat-qr.repository';
 

@@ -1,4 +1,4 @@
-import { SCENE_TOKEN_BYTES, SceneTokenGenerator } from '../../src/qr/scene-token';
+import { SCENE_TOKEN_BYTES, SceneTokenGenerator } from '../../src/qr/scene-token.generator';
 
 describe(SceneTokenGenerator.name, () => {
   const sut = new SceneTokenGenerator();

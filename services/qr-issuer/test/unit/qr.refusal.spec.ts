@@ -6,7 +6,7 @@ import {
   WeChatQuotaExceededError,
   WeChatTransportError,
 } from '@mirror/wechat';
-import { toRefusal } from '../../src/qr/qr-refusal';
+import { toRefusal } from '../../src/qr/qr.refusal';
 
 describe(toRefusal.name, () => {
   it('turns a broken WeChat limit into INVALID_REQUEST naming the field', () => {
