@@ -40,10 +40,10 @@ export function jetStreamApiSubjects(role: BusRole, ns: BusNamespace): string[] 
     const stream = ns.stream(c.stream);
     const consumer = `${stream}.${c.durable}`;
     subjects.push(
-      // servers ≥ 2.9 take the filter subject after the name; older ones the DURABLE form
+      // the filter subject follows the name (servers ≥ 2.9; the client uses the older
+      // CONSUMER.DURABLE.CREATE only with older servers, which this system does not run)
       api(`CONSUMER.CREATE.${consumer}`),
       api(`CONSUMER.CREATE.${consumer}.>`),
-      api(`CONSUMER.DURABLE.CREATE.${consumer}`),
       api(`CONSUMER.INFO.${consumer}`),
       api(`CONSUMER.MSG.NEXT.${consumer}`),
       `$JS.ACK.${consumer}.>`,

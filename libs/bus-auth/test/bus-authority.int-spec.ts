@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decode, parseCreds, type Account, type User } from '@nats-io/jwt';
+import { SERVICE_NAMES } from '@mirror/contracts';
 import { AUTH_FILES, AuthDirectoryError, BusAuthority } from '@mirror/bus-auth';
 import { runCli } from '../src/cli';
 
@@ -89,6 +90,14 @@ describe(BusAuthority.name, () => {
   it('issues a new key on every registration', async () => {
     const [a, b] = [await sut.issueMirror('m-1'), await sut.issueMirror('m-1')];
     expect(a.publicKey).not.toBe(b.publicKey);
+  });
+
+  it('keeps every service JWT well under the control line limit of the server config', async () => {
+    for (const name of SERVICE_NAMES) {
+      const credential = await sut.issueService(name, { namespace: 'a-long-test-namespace' });
+      expect({ name, fits: credential.jwt.length < 16 * 1024 }).toEqual({ name, fits: true });
+    }
+    expect(sut.serverConfig()).toContain('max_control_line: 32KB');
   });
 
   it('refuses to issue for a role that is not a service, or for a malformed mirror id', async () => {
