@@ -1,6 +1,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { decode } from '@nats-io/jwt';
-import { SYSTEM_INBOX_PREFIX, type BusAuthority } from './bus-authority';
+import type { BusAuthority } from './bus-authority';
+import { SYSTEM_INBOX_PREFIX } from './identities';
 import { connectWithCreds } from './nats-connection';
 
 /** The server did not take an account JWT update. */

@@ -1,6 +1,7 @@
 export * from './auth-directory';
 export * from './bus-authority';
 export * from './claims-update';
+export * from './identities';
 export * from './namespace';
 export * from './nats-connection';
 export * from './permissions';
