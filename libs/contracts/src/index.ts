@@ -1,3 +1,4 @@
+export * from './bus-roles';
 export * from './contract';
 export * from './contract-violation.error';
 export * from './events';
