@@ -4,7 +4,6 @@ import type { MirrorStateRepository, StoredMirror } from '../../src/sessions/mir
 import { DEFAULT_PRESENCE_SETTINGS, type PresenceEvent } from '../../src/sessions/presence-state-machine';
 import type { SessionEventsPublisher } from '../../src/sessions/session-events.publisher';
 import { SessionService } from '../../src/sessions/session.service';
-import type { SessionsSettings } from '../../src/sessions/sessions.settings';
 import type { VisionMetrics } from '../../src/shared/vision.metrics';
 
 function setup() {
