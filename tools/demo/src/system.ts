@@ -1,16 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { SERVICE_NAMES, type ServiceName } from '@mirror/contracts';
 import { ManagedProcess } from './managed-process';
 
-export const SERVICE_NAMES = [
-  'wechat-gateway',
-  'qr-issuer',
-  'photo-store',
-  'session-vision',
-  'binding',
-] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+export { SERVICE_NAMES, type ServiceName };
 
 export interface SystemOptions {
   /** Dependencies, as written by scripts/infra.sh to .infra/env. */
