@@ -62,24 +62,34 @@ export class HandModels {
       };
     });
     try {
-      const keep = await tf.image.nonMaxSuppressionAsync(t.boxes, t.max, 4, 0.3, minDetectorScore);
-      const [indices, boxes, max, argmax] = await Promise.all([
-        keep.data(),
-        t.boxes.data(),
-        t.max.data(),
-        t.argmax.data(),
-      ]);
-      tf.dispose(keep);
-      return Array.from(indices).map((i) => {
-        const [y0, x0, y1, x1] = [boxes[i * 4], boxes[i * 4 + 1], boxes[i * 4 + 2], boxes[i * 4 + 3]];
-        return {
-          box: { x: x0 * width, y: y0 * height, width: (x1 - x0) * width, height: (y1 - y0) * height },
-          labelOnly: { label: DETECTOR_CLASSES[argmax[i]], detectorScore: max[i] },
-        };
-      });
+      return await this.keepBest(t, width, height, minDetectorScore);
     } finally {
       tf.dispose(t);
     }
+  }
+
+  /** Non-maximum suppression over the detector's raw boxes; the kept ones in frame pixels, with their class. */
+  private async keepBest(
+    t: { boxes: tfc.Tensor2D; max: tfc.Tensor1D; argmax: tfc.Tensor },
+    width: number,
+    height: number,
+    minDetectorScore: number,
+  ): Promise<HandDetection[]> {
+    const keep = await this.tf.image.nonMaxSuppressionAsync(t.boxes, t.max, 4, 0.3, minDetectorScore);
+    const [indices, boxes, max, argmax] = await Promise.all([
+      keep.data(),
+      t.boxes.data(),
+      t.max.data(),
+      t.argmax.data(),
+    ]);
+    this.tf.dispose(keep);
+    return Array.from(indices).map((i) => {
+      const [y0, x0, y1, x1] = [boxes[i * 4], boxes[i * 4 + 1], boxes[i * 4 + 2], boxes[i * 4 + 3]];
+      return {
+        box: { x: x0 * width, y: y0 * height, width: (x1 - x0) * width, height: (y1 - y0) * height },
+        labelOnly: { label: DETECTOR_CLASSES[argmax[i]], detectorScore: max[i] },
+      };
+    });
   }
 
   /** The 21 landmarks of the hand in a region (frame pixels), and how sure the model is there is one. */

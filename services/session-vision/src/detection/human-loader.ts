@@ -67,3 +67,26 @@ export async function loadHuman(): Promise<{ human: Human; tf: typeof tfc }> {
   }
   return { human, tf };
 }
+
+const off = { enabled: false };
+const faceConfig = {
+  enabled: true,
+  detector: { rotation: false, maxDetected: 3, minConfidence: 0.2, return: false },
+  mesh: off,
+  iris: off,
+  emotion: off,
+  description: off,
+  antispoof: off,
+  liveness: off,
+  attention: off,
+};
+const bodyConfig = { enabled: true, maxDetected: 1, minConfidence: 0.1 };
+
+/** One stage of a frame: the face model, the body model, or both; human's own hand pipeline never runs. */
+export function stageConfig(face: boolean, body: boolean): Partial<Config> {
+  return {
+    face: face ? faceConfig : { enabled: false },
+    body: body ? bodyConfig : { enabled: false },
+    hand: { enabled: false },
+  } as Partial<Config>;
+}

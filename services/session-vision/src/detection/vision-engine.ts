@@ -1,5 +1,5 @@
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { Config, Human } from '@vladmandic/human';
+import type { Human } from '@vladmandic/human';
 import {
   angleFor,
   boxOfLandmarks,
@@ -11,7 +11,7 @@ import {
   regionAroundLandmarks,
 } from './geometry';
 import { HandModels } from './hand-models';
-import { loadHuman } from './human-loader';
+import { loadHuman, stageConfig } from './human-loader';
 import { addHand, toBody, toFaces } from './observations';
 import {
   confidentUpperBodyKeypoints,
@@ -76,28 +76,6 @@ const TRACK_REGION_SCALE = 1.8;
 const MIN_REGION_PX = 24;
 const DETECTOR_REGION_SCALE = 1.5;
 
-const off = { enabled: false };
-const faceConfig = {
-  enabled: true,
-  detector: { rotation: false, maxDetected: 3, minConfidence: 0.2, return: false },
-  mesh: off,
-  iris: off,
-  emotion: off,
-  description: off,
-  antispoof: off,
-  liveness: off,
-  attention: off,
-};
-const bodyConfig = { enabled: true, maxDetected: 1, minConfidence: 0.1 };
-
-function stageConfig(face: boolean, body: boolean): Partial<Config> {
-  return {
-    face: face ? faceConfig : { enabled: false },
-    body: body ? bodyConfig : { enabled: false },
-    hand: { enabled: false },
-  } as Partial<Config>;
-}
-
 /** Runs human's shipped models over decoded frames. One instance per worker thread. */
 export class VisionEngine {
   private readonly hands: HandModels;
@@ -151,49 +129,65 @@ export class VisionEngine {
     const found: HandObservation[] = [];
     const image = this.tf.cast(pixels, 'float32') as tfc.Tensor4D;
     try {
-      const regions: { region: HandRegion; source: 'track' | 'pose' }[] = request.handHints.map((region) => ({
-        region,
-        source: 'track',
-      }));
-      const wrists = body && request.searchWrists !== false ? this.wristRegions(body, request.width) : [];
-      for (const region of wrists) {
-        const box = boxOfRegion(region);
-        if (regions.every((r) => intersectionOverUnion(boxOfRegion(r.region), box) < 0.3)) {
-          regions.push({ region, source: 'pose' });
-        }
-      }
-      for (const { region, source } of regions) {
+      for (const { region, source } of this.regionsToSearch(request, body)) {
         const hand = await this.handInRegion(image, region, request.landmarkPasses);
         if (hand) addHand(found, { ...hand, source });
       }
       const detect =
         request.handDetector === 'always' || (request.handDetector === 'if-none-found' && found.length === 0);
-      // Stills (several passes) look at every box; a live frame at the two best, to bound its latency.
-      const detections = detect ? await this.hands.detect(image, this.options.minDetectorScore) : [];
-      for (const [rank, detection] of detections.slice(0, request.landmarkPasses > 1 ? 3 : 2).entries()) {
-        const same = found.findIndex((h) => intersectionOverUnion(h.box, detection.box) > 0.3);
-        if (same >= 0) {
-          found[same] = { ...found[same], ...detection.labelOnly };
-          continue;
-        }
-        // The detector says nothing about rotation: try upright, then, for a confident box, lying on either
-        // side (a thumbs-up is usually held with the fingers sideways).
-        const turn =
-          (detection.labelOnly.detectorScore ?? 0) >= 0.5 && (rank === 0 || request.landmarkPasses > 1);
-        const angles = turn ? [0, Math.PI / 2, -Math.PI / 2] : [0];
-        for (const angle of angles) {
-          const region = { ...regionAroundBox(detection.box, DETECTOR_REGION_SCALE), angle };
-          const hand = await this.handInRegion(image, region, request.landmarkPasses);
-          if (hand) {
-            addHand(found, { ...hand, ...detection.labelOnly, source: 'detector' });
-            break;
-          }
-        }
-      }
+      if (detect) await this.addDetectedHands(image, request.landmarkPasses, found);
     } finally {
       this.tf.dispose(image);
     }
     return found;
+  }
+
+  /** Where hands were last seen (tracking), then past each wrist where no tracked region already looks. */
+  private regionsToSearch(
+    request: AnalyzeRequest,
+    body: BodyObservation | null,
+  ): { region: HandRegion; source: 'track' | 'pose' }[] {
+    const regions: { region: HandRegion; source: 'track' | 'pose' }[] = request.handHints.map((region) => ({
+      region,
+      source: 'track',
+    }));
+    const wrists = body && request.searchWrists !== false ? this.wristRegions(body, request.width) : [];
+    for (const region of wrists) {
+      const box = boxOfRegion(region);
+      if (regions.every((r) => intersectionOverUnion(boxOfRegion(r.region), box) < 0.3)) {
+        regions.push({ region, source: 'pose' });
+      }
+    }
+    return regions;
+  }
+
+  /** Runs the whole-frame hand detector and looks for landmarks in the boxes no found hand covers yet. */
+  private async addDetectedHands(
+    image: tfc.Tensor4D,
+    landmarkPasses: number,
+    found: HandObservation[],
+  ): Promise<void> {
+    const detections = await this.hands.detect(image, this.options.minDetectorScore);
+    // Stills (several passes) look at every box; a live frame at the two best, to bound its latency.
+    for (const [rank, detection] of detections.slice(0, landmarkPasses > 1 ? 3 : 2).entries()) {
+      const same = found.findIndex((h) => intersectionOverUnion(h.box, detection.box) > 0.3);
+      if (same >= 0) {
+        found[same] = { ...found[same], ...detection.labelOnly };
+        continue;
+      }
+      // The detector says nothing about rotation: try upright, then, for a confident box, lying on either
+      // side (a thumbs-up is usually held with the fingers sideways).
+      const turn = (detection.labelOnly.detectorScore ?? 0) >= 0.5 && (rank === 0 || landmarkPasses > 1);
+      const angles = turn ? [0, Math.PI / 2, -Math.PI / 2] : [0];
+      for (const angle of angles) {
+        const region = { ...regionAroundBox(detection.box, DETECTOR_REGION_SCALE), angle };
+        const hand = await this.handInRegion(image, region, landmarkPasses);
+        if (hand) {
+          addHand(found, { ...hand, ...detection.labelOnly, source: 'detector' });
+          break;
+        }
+      }
+    }
   }
 
   /** Regions where a hand should be: past each wrist along its forearm, turned the way the forearm points. */
