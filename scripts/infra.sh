@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes the system's dependencies available on a plain Debian machine, without Docker:
 #   PostgreSQL and Redis  - used where they answer on their default ports, else installed and started;
-#   NATS with JetStream   - must run the project's config (deploy/nats/nats.conf): a server on 4222 without
-#                           it (1 MB payloads) is left alone and ours starts on NATS_LOCAL_PORT (4223);
+#   NATS with JetStream   - the project's locked config (deploy/nats/nats-auth.conf: nats.conf + the bus's
+#                           operator and accounts from .infra/nats-auth) on NATS_LOCAL_PORT (4223); a
+#                           server on 4222 (the machine's, open) is left alone;
 #   object storage        - when S3_ENDPOINT is unset, s3rver (from npm) on S3_LOCAL_PORT (9000).
 # Creates the databases and the bucket, and writes the resulting URLs to .infra/env. Idempotent.
 set -euo pipefail
@@ -67,29 +68,47 @@ if ! port_open "$REDIS_PORT"; then
 fi
 
 # --- NATS ------------------------------------------------------------------------------------
+# The bus is locked (deploy/nats/nats-auth.conf): the operator, the accounts and every service's and the
+# demo mirror's credentials come from the local authority in .infra/nats-auth, created once.
+AUTH_DIR=$STATE/nats-auth
+if [ ! -d node_modules/@nats-io/jwt ]; then
+  log "installing the npm packages (the bus's identities need them)"
+  # shellcheck source=scripts/lib.sh
+  . "$ROOT/scripts/lib.sh"
+  ensure_deps
+fi
+node -r ./scripts/register-ts.js libs/bus-auth/src/cli.ts init "$AUTH_DIR" --demo-mirror demo-mirror-1 \
+  | sed 's/^/[infra] /'
+ln -sfn "$AUTH_DIR/auth.conf" "$ROOT/deploy/nats/auth.conf"
+AUTH_SUM=$(sha256sum "$AUTH_DIR/auth.conf" | cut -d' ' -f1)
+
 nats_info() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1; head -1 <&3" 2>/dev/null || true; }
-nats_fits() { # JetStream on and payloads ≥ 16 MB: the project's config
+nats_fits() { # JetStream on, payloads ≥ 16 MB, authentication required: the project's locked config
   local info; info=$(nats_info "$1")
   [[ $info == INFO* ]] || return 1
   [[ $info == *'"jetstream":true'* ]] || return 1
+  [[ $info == *'"auth_required":true'* ]] || return 1
   local max; max=$(sed -n 's/.*"max_payload":\([0-9]*\).*/\1/p' <<<"$info")
   [ "${max:-0}" -ge 16777216 ]
 }
-if nats_fits 4222; then
-  NATS_PORT=4222
-  log "NATS on 4222 runs with JetStream and 16 MB payloads: using it"
-else
-  NATS_PORT=$NATS_LOCAL_PORT
-  if ! nats_fits "$NATS_PORT"; then
-    command -v nats-server >/dev/null || apt_install nats-server
-    port_open 4222 && log "NATS on 4222 lacks the project's config (JetStream + 16 MB payloads): starting ours on $NATS_PORT"
-    mkdir -p "$STATE/nats"
-    nohup nats-server -c "$ROOT/deploy/nats/nats.conf" -a 127.0.0.1 -p "$NATS_PORT" -m "$NATS_MONITOR_PORT" \
-      -sd "$STATE/nats" -l "$STATE/logs/nats.log" -P "$STATE/nats.pid" >/dev/null 2>&1 &
-    wait_port "$NATS_PORT" || die "nats-server did not start on $NATS_PORT (see $STATE/logs/nats.log)"
-    for _ in $(seq 1 50); do nats_fits "$NATS_PORT" && break; sleep 0.1; done
-    nats_fits "$NATS_PORT" || die "nats-server on $NATS_PORT is not running the project's config"
+# ours trusts this authority only if it was started with this auth.conf
+ours_current() { nats_fits "$1" && [ "$(cat "$STATE/nats.auth-sum" 2>/dev/null)" = "$AUTH_SUM" ]; }
+NATS_PORT=$NATS_LOCAL_PORT
+if ! ours_current "$NATS_PORT"; then
+  command -v nats-server >/dev/null || apt_install nats-server
+  if [ -f "$STATE/nats.pid" ] && kill -0 "$(cat "$STATE/nats.pid")" 2>/dev/null; then
+    log "restarting NATS on $NATS_PORT with the locked config"
+    kill "$(cat "$STATE/nats.pid")"
+    for _ in $(seq 1 50); do port_open "$NATS_PORT" || break; sleep 0.1; done
   fi
+  port_open "$NATS_PORT" && die "port $NATS_PORT is taken by another process: set NATS_LOCAL_PORT"
+  mkdir -p "$STATE/nats"
+  nohup nats-server -c "$ROOT/deploy/nats/nats-auth.conf" -a 127.0.0.1 -p "$NATS_PORT" -m "$NATS_MONITOR_PORT" \
+    -sd "$STATE/nats" -l "$STATE/logs/nats.log" -P "$STATE/nats.pid" >/dev/null 2>&1 &
+  wait_port "$NATS_PORT" || die "nats-server did not start on $NATS_PORT (see $STATE/logs/nats.log)"
+  for _ in $(seq 1 50); do nats_fits "$NATS_PORT" && break; sleep 0.1; done
+  nats_fits "$NATS_PORT" || die "nats-server on $NATS_PORT is not running the project's locked config"
+  echo "$AUTH_SUM" >"$STATE/nats.auth-sum"
 fi
 
 # --- Object storage --------------------------------------------------------------------------
@@ -122,5 +141,14 @@ export S3_ENDPOINT=$S3_ENDPOINT
 export S3_ACCESS_KEY=${S3_ACCESS_KEY:-}
 export S3_SECRET_KEY=${S3_SECRET_KEY:-}
 export S3_BUCKET=$S3_BUCKET
+# the bus's local authority (tests and the demo mint namespaced credentials from it) and the credentials
+# of each service and of the demo mirror (NATS_CREDS of each process)
+export NATS_AUTH_DIR=$AUTH_DIR
+export NATS_CREDS_WECHAT_GATEWAY=$AUTH_DIR/creds/services/wechat-gateway.creds
+export NATS_CREDS_QR_ISSUER=$AUTH_DIR/creds/services/qr-issuer.creds
+export NATS_CREDS_PHOTO_STORE=$AUTH_DIR/creds/services/photo-store.creds
+export NATS_CREDS_SESSION_VISION=$AUTH_DIR/creds/services/session-vision.creds
+export NATS_CREDS_BINDING=$AUTH_DIR/creds/services/binding.creds
+export NATS_CREDS_DEMO_MIRROR=$AUTH_DIR/creds/mirrors/demo-mirror-1.creds
 ENV
 log "ready: postgres :$PG_PORT, redis :$REDIS_PORT, nats :$NATS_PORT, s3 $S3_ENDPOINT (settings in .infra/env)"

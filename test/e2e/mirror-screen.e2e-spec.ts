@@ -1,7 +1,7 @@
 import { MirrorSubjects, mirrorDisplay, mirrorGesture } from '@mirror/contracts';
 import { MirrorSimulator, ScreenServer, emptyFrame } from '@mirror/mirror-sim';
 import { NatsClient } from '@mirror/nats';
-import { testEnv, testLogger, uniqueName } from '@mirror/testing';
+import { testEnv, testLogger, uniqueName, testNatsAuth } from '@mirror/testing';
 import type { Browser, Page } from 'playwright-core';
 import { ulid } from 'ulid';
 import { artifact, launchBrowser } from './browser';
@@ -16,6 +16,7 @@ describe('mirror screen page', () => {
 
   beforeAll(async () => {
     nats = await NatsClient.connect({
+      ...(await testNatsAuth()),
       servers: testEnv.natsUrl(),
       name: 'screen-e2e',
       namespace: uniqueName('scr'),

@@ -17,6 +17,9 @@ import {
   testLogger,
   uniqueName,
   waitFor,
+  lockedNatsInclude,
+  mirrorNatsEnv,
+  testNatsAuth,
 } from '@mirror/testing';
 import { Client as Minio } from 'minio';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -83,7 +86,8 @@ describe('the whole loop', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    nats = await LocalNatsServer.start();
+    // the project's lock: operator, accounts and this test's credentials from the local authority
+    nats = await LocalNatsServer.start({ include: await lockedNatsInclude() });
     redis = await LocalRedisServer.start();
     const infra = {
       NATS_URL: nats.url,
@@ -108,6 +112,7 @@ describe('the whole loop', () => {
       },
     });
     bus = await NatsClient.connect({
+      ...(await testNatsAuth()),
       servers: nats.url,
       name: 'e2e-observer',
       namespace,
@@ -157,7 +162,12 @@ describe('the whole loop', () => {
         '--screen-port=-1',
       ],
       {
-        env: { ...process.env, NATS_URL: nats.url, NATS_NAMESPACE: namespace },
+        env: {
+          ...process.env,
+          NATS_URL: nats.url,
+          NATS_NAMESPACE: namespace,
+          ...(await mirrorNatsEnv(MIRROR, namespace)),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

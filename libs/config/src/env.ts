@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /** Environment variable validators shared by every service. Secrets never get defaults. */
@@ -67,6 +68,29 @@ export const env = {
       .string()
       .regex(/^[A-Za-z0-9_:.-]*$/, 'must be letters, digits, _ : . - only')
       .default(''),
+  /** A NATS `.creds` file (user JWT + nkey seed), read at start-up into its contents. */
+  credsFile: () =>
+    z
+      .string()
+      .trim()
+      .min(1, 'must be the path of a .creds file')
+      .transform((path, ctx) => {
+        let text: string;
+        try {
+          text = readFileSync(path, 'utf8');
+        } catch (e) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`,
+          });
+          return z.NEVER;
+        }
+        if (!/-----BEGIN NATS USER JWT-----/.test(text) || !/-----BEGIN USER NKEY SEED-----/.test(text)) {
+          ctx.addIssue({ code: 'custom', message: `${path} is not a NATS .creds file (user JWT and seed)` });
+          return z.NEVER;
+        }
+        return text;
+      }),
   bucket: () =>
     z
       .string({ required_error: 'is required' })

@@ -11,6 +11,8 @@ export const httpShape = {
 export const natsShape = {
   NATS_URL: env.urlList(['nats', 'tls']),
   NATS_NAMESPACE: env.namespace(),
+  /** The service's NATS credentials (`.creds`); required by a locked bus, read once at start-up. */
+  NATS_CREDS: env.credsFile().optional(),
 };
 
 export const databaseShape = {

@@ -76,7 +76,9 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private async start(): Promise<void> {
     const bindings = planBindings(this.declared);
     const consumed = bindings.flatMap((b) => (b.kind === 'jetstream' ? [b.stream] : []));
-    await this.client.ensureStreams([...this.options.streams, ...consumed]);
+    await this.client.ensureStreams([...this.options.streams, ...consumed], {
+      deadLetters: consumed.length > 0,
+    });
     for (const b of bindings) {
       if (b.kind !== 'jetstream') continue;
       await this.client.ensureConsumer({

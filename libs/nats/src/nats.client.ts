@@ -16,6 +16,7 @@ import {
 } from '@nats-io/jetstream';
 import {
   connect,
+  credsAuthenticator,
   headers as natsHeaders,
   nanos,
   type Msg,
@@ -60,6 +61,13 @@ export interface NatsClientOptions {
   name: string;
   namespace?: string;
   logger: Logger;
+  /** The contents of a NATS `.creds` file (user JWT + seed): how every client of a locked bus signs in. */
+  creds?: string;
+  /**
+   * Where replies come back (`_INBOX` when unset). On a locked bus each user may subscribe only to its
+   * own prefix (`busInboxPrefix` of @mirror/contracts), so a client cannot read another's replies.
+   */
+  inboxPrefix?: string;
 }
 
 export interface ConsumerSpec {
@@ -90,10 +98,11 @@ export class NatsClient {
     readonly jsm: JetStreamManager,
     private readonly logger: Logger,
     namespace: string,
+    inboxPrefix?: string,
   ) {
     this.ns = new Namespace(namespace);
     this.js = jetstream(nc);
-    this.mux = new RequestMux(nc);
+    this.mux = new RequestMux(nc, inboxPrefix);
     void this.watchStatus();
   }
 
@@ -112,9 +121,14 @@ export class NatsClient {
       maxPingOut: 2,
       // async stack traces cost ~8 % of a request's time and add nothing to our error messages
       noAsyncTraces: true,
+      ...(options.creds
+        ? { authenticator: credsAuthenticator(new TextEncoder().encode(options.creds)) }
+        : {}),
+      ...(options.inboxPrefix ? { inboxPrefix: options.inboxPrefix } : {}),
     });
-    const jsm = await jetstreamManager(nc);
-    return new NatsClient(nc, jsm, options.logger, options.namespace ?? '');
+    // no API probe: a mirror's user may not call the JetStream API at all, only publish to its stream
+    const jsm = await jetstreamManager(nc, { checkAPI: false });
+    return new NatsClient(nc, jsm, options.logger, options.namespace ?? '', options.inboxPrefix);
   }
 
   private async watchStatus() {
@@ -146,9 +160,16 @@ export class NatsClient {
     };
   }
 
-  /** Creates or updates the given streams (all replicas may do this at once). */
-  async ensureStreams(names: StreamName[]): Promise<void> {
-    for (const name of new Set<StreamName>([...names, 'DLQ'])) {
+  /**
+   * Creates or updates the given streams (all replicas may do this at once). DLQ is declared by services
+   * with durable consumers only (they are the ones that dead-letter): on a locked bus no one else may.
+   */
+  async ensureStreams(
+    names: StreamName[],
+    options: { deadLetters: boolean } = { deadLetters: true },
+  ): Promise<void> {
+    const all = options.deadLetters ? [...names, 'DLQ' as const] : names;
+    for (const name of new Set<StreamName>(all)) {
       await this.ensureStream(STREAMS[name]);
     }
   }

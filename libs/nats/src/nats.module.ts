@@ -7,7 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { StreamName } from '@mirror/contracts';
+import { busInboxPrefix, type ServiceName, type StreamName } from '@mirror/contracts';
 import { HealthRegistry, LOGGER } from '@mirror/platform';
 import { JetStreamClientProxy } from './jetstream.client-proxy';
 import { NatsClient } from './nats.client';
@@ -16,6 +16,8 @@ import { NatsClient } from './nats.client';
 export interface NatsConfig {
   NATS_URL: string;
   NATS_NAMESPACE?: string;
+  /** The contents of the service's `.creds` file (natsShape reads the file named by NATS_CREDS). */
+  NATS_CREDS?: string;
 }
 
 export interface NatsModuleOptions {
@@ -65,6 +67,11 @@ export class NatsModule {
               name: options.name,
               namespace: options.config.NATS_NAMESPACE,
               logger,
+              creds: options.config.NATS_CREDS,
+              // each user of a locked bus reads replies under its own prefix only
+              inboxPrefix: options.config.NATS_CREDS
+                ? busInboxPrefix({ service: options.name as ServiceName }, options.config.NATS_NAMESPACE)
+                : undefined,
             }),
         },
         {

@@ -32,8 +32,12 @@ export class RequestMux {
   private readonly subscription: Subscription;
   private next = 0;
 
-  constructor(private readonly nc: NatsConnection) {
-    this.inbox = `${createInbox()}.`;
+  /** `inboxPrefix`: the connection's own (on a locked bus a user may read only its own inboxes). */
+  constructor(
+    private readonly nc: NatsConnection,
+    inboxPrefix?: string,
+  ) {
+    this.inbox = `${createInbox(inboxPrefix)}.`;
     this.subscription = nc.subscribe(`${this.inbox}*`, {
       callback: (err, msg) => {
         if (err) return;

@@ -18,7 +18,14 @@ import {
   type JetStreamContext,
   type JetStreamEventOptions,
 } from '@mirror/nats';
-import { deleteNamespaceStreams, testEnv, testLogger, uniqueName, waitFor } from '@mirror/testing';
+import {
+  deleteNamespaceStreams,
+  testEnv,
+  testLogger,
+  uniqueName,
+  waitFor,
+  testNatsAuth,
+} from '@mirror/testing';
 import { ulid } from 'ulid';
 import { startProbeService } from './support/probe-service';
 
@@ -221,6 +228,7 @@ describe(`${JetStreamServer.name} request/reply`, () => {
     app = await startProbeService({ namespace, controllers: [PhotoUrls] });
     // the requester is another process as far as NATS is concerned
     client = await NatsClient.connect({
+      ...(await testNatsAuth()),
       servers: testEnv.natsUrl(),
       name: 'nats-rr-test',
       namespace,

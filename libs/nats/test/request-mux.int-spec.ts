@@ -1,9 +1,17 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { Events, Requests, type PhotoUrlRequest } from '@mirror/contracts';
 import { JetStreamPublishError, NatsClient, RequestMux, RequestTimeoutError } from '@mirror/nats';
-import { LocalNatsServer, deleteNamespaceStreams, testEnv, testLogger, uniqueName } from '@mirror/testing';
+import {
+  LocalNatsServer,
+  deleteNamespaceStreams,
+  testEnv,
+  testLogger,
+  uniqueName,
+  connectTestNats,
+  testNatsAuth,
+} from '@mirror/testing';
 import { ulid } from 'ulid';
 import { startProbeService } from './support/probe-service';
 
@@ -17,7 +25,7 @@ describe(RequestMux.name, () => {
   const subject = uniqueName('mux');
 
   beforeEach(async () => {
-    nc = await connect({ servers: testEnv.natsUrl() });
+    nc = await connectTestNats();
     mux = new RequestMux(nc);
   });
   afterEach(async () => {
@@ -147,7 +155,13 @@ describe(`${NatsClient.name} over the request mux`, () => {
     const started = () => ({ sessionId: ulid(), mirrorId: 'm1', at: new Date().toISOString() });
 
     beforeAll(async () => {
-      client = await NatsClient.connect({ servers: testEnv.natsUrl(), name: 'mux-js', namespace, logger });
+      client = await NatsClient.connect({
+        ...(await testNatsAuth()),
+        servers: testEnv.natsUrl(),
+        name: 'mux-js',
+        namespace,
+        logger,
+      });
       await client.ensureStreams(['SESSIONS']);
     });
     afterAll(async () => {

@@ -30,7 +30,14 @@ import {
   type RawJetStreamOptions,
 } from '@mirror/nats';
 import { PoolRegistry } from '@mirror/platform';
-import { deleteNamespaceStreams, testEnv, testLogger, uniqueName, waitFor } from '@mirror/testing';
+import {
+  deleteNamespaceStreams,
+  testEnv,
+  testLogger,
+  uniqueName,
+  waitFor,
+  testNatsAuth,
+} from '@mirror/testing';
 import { lastValueFrom } from 'rxjs';
 import { ulid } from 'ulid';
 import { startProbeService } from './support/probe-service';
@@ -111,6 +118,7 @@ describe(JetStreamServer.name, () => {
     const app = await startProbeService({ namespace: ns, controllers: [Frames] });
     try {
       const mirror = await NatsClient.connect({
+        ...(await testNatsAuth()),
         servers: testEnv.natsUrl(),
         name: 'camera',
         namespace: ns,
@@ -231,6 +239,7 @@ describe(JetStreamServer.name, () => {
         imports: [PoolModule],
       });
       const outside = await NatsClient.connect({
+        ...(await testNatsAuth()),
         servers: testEnv.natsUrl(),
         name: 'outside',
         namespace: ns,

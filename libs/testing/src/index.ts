@@ -4,3 +4,4 @@ export * from './nats-server';
 export * from './silent-logger';
 export * from './test-database';
 export * from './redis-server';
+export * from './bus-creds';

@@ -1,10 +1,10 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { connectTestNats } from './bus-creds';
 import { testEnv } from './names';
 
 /** Deletes every JetStream stream of a test namespace. */
 export async function deleteNamespaceStreams(namespace: string, servers = testEnv.natsUrl()): Promise<void> {
-  const nc = await connect({ servers });
+  const nc = await connectTestNats(servers);
   try {
     const jsm = await jetstreamManager(nc);
     for await (const s of jsm.streams.list()) {

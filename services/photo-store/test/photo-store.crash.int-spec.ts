@@ -50,7 +50,7 @@ describe('photo-store killed in the middle of a burst', () => {
 
   it('stores every photo exactly once after a SIGKILL and a restart', async () => {
     // short ack wait: the photos the dead process held come back within seconds
-    const env = photoStoreEnv(ns, s3, { PHOTO_ACK_WAIT_MS: '3000', PHOTO_CONCURRENCY: '2' });
+    const env = await photoStoreEnv(ns, s3, { PHOTO_ACK_WAIT_MS: '3000', PHOTO_CONCURRENCY: '2' });
     const bucket = env.S3_BUCKET;
     const photos = await Promise.all(Array.from({ length: BURST }, (_, i) => noisyPhoto(i)));
     const ids = photos.map(() => ulid());

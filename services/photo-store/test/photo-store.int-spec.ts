@@ -39,7 +39,7 @@ describe('photo-store', () => {
   beforeAll(async () => {
     s3 = await LocalS3.start();
     client = s3.client();
-    env = photoStoreEnv(ns, s3);
+    env = await photoStoreEnv(ns, s3);
     bucket = env.S3_BUCKET;
     bus = await PhotoBus.connect(ns);
     await start();

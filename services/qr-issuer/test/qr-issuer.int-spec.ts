@@ -12,14 +12,7 @@ import {
   type QrIssued,
 } from '@mirror/contracts';
 import { NatsClient, RequestRefusedError } from '@mirror/nats';
-import {
-  LocalRedisServer,
-  deleteNamespaceStreams,
-  testEnv,
-  testLogger,
-  uniqueName,
-  waitFor,
-} from '@mirror/testing';
+import { LocalRedisServer, deleteNamespaceStreams, testEnv, testLogger, uniqueName, waitFor, serviceNatsEnv, testNatsAuth } from '@mirror/testing';
 import { startSandbox, type WeChatSandbox } from '@mirror/wechat-sandbox';
 import { load, loadWhile } from './support/load';
 import { decodeQr } from './support/qr-image';
@@ -29,10 +22,11 @@ const SECRET = 'qr-issuer-integration-secret-0123';
 const EXPIRE_SECONDS = 3600;
 const ISSUE_TIMEOUT_MS = 30_000;
 
-function serviceEnv(ns: string, redisUrl: string, sandbox: WeChatSandbox): Record<string, string> {
+async function serviceEnv(ns: string, redisUrl: string, sandbox: WeChatSandbox): Promise<Record<string, string>> {
   return {
     NATS_URL: testEnv.natsUrl(),
     NATS_NAMESPACE: ns,
+    ...(await serviceNatsEnv('qr-issuer', ns)),
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: `${ns}:`,
     WECHAT_APP_ID: sandbox.appId,
@@ -93,8 +87,9 @@ describe('qr-issuer (3 replicas, WeChat = the sandbox)', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({ appSecret: SECRET });
-    replicas = await startReplicas(3, serviceEnv(ns, redisUrl, sandbox));
+    replicas = await startReplicas(3, await serviceEnv(ns, redisUrl, sandbox));
     bus = await NatsClient.connect({
+      ...(await testNatsAuth()),
       servers: testEnv.natsUrl(),
       name: 'qr-test',
       namespace: ns,
@@ -342,8 +337,9 @@ describe('qr-issuer while Redis restarts', () => {
   beforeAll(async () => {
     redis = await LocalRedisServer.start();
     sandbox = await startSandbox({ appSecret: SECRET });
-    replicas = await startReplicas(2, serviceEnv(ns, redis.url, sandbox));
+    replicas = await startReplicas(2, await serviceEnv(ns, redis.url, sandbox));
     bus = await NatsClient.connect({
+      ...(await testNatsAuth()),
       servers: testEnv.natsUrl(),
       name: 'qr-test',
       namespace: ns,

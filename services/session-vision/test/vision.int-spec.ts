@@ -1,7 +1,14 @@
 import Redis from 'ioredis';
 import { jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { deleteNamespaceStreams, testEnv, uniqueName, waitFor } from '@mirror/testing';
+import { type NatsConnection } from '@nats-io/transport-node';
+import {
+  deleteNamespaceStreams,
+  testEnv,
+  uniqueName,
+  waitFor,
+  connectTestNats,
+  serviceNatsEnv,
+} from '@mirror/testing';
 import { emptyFrame, garbageFrames, personFrame } from './support/frames';
 import { MirrorCamera } from './support/mirror-camera';
 import { Replica } from './support/replica';
@@ -52,9 +59,10 @@ async function flushRedis(prefix: string): Promise<void> {
   redis.disconnect();
 }
 
-const env = (ns: string) => ({
+const env = async (ns: string) => ({
   NATS_URL: testEnv.natsUrl(),
   NATS_NAMESPACE: ns,
+  ...(await serviceNatsEnv('session-vision', ns)),
   REDIS_URL: testEnv.redisUrl(),
   REDIS_KEY_PREFIX: `${ns}:`,
   ...timings,
@@ -69,8 +77,8 @@ describe('session-vision (one replica)', () => {
 
   beforeAll(async () => {
     [empty, person] = await Promise.all([emptyFrame(), personFrame('standing', 240, 400)]);
-    nc = await connect({ servers: testEnv.natsUrl() });
-    sut = await Replica.start(`${ns}-a`, env(ns));
+    nc = await connectTestNats();
+    sut = await Replica.start(`${ns}-a`, await env(ns));
   }, 90_000);
 
   afterAll(async () => {
@@ -159,9 +167,12 @@ describe('session-vision (two replicas)', () => {
   let redis: Redis;
 
   beforeAll(async () => {
-    nc = await connect({ servers: testEnv.natsUrl() });
+    nc = await connectTestNats();
     redis = new Redis(testEnv.redisUrl(), { keyPrefix: `${ns}:` });
-    replicas = await Promise.all([Replica.start(`${ns}-a`, env(ns)), Replica.start(`${ns}-b`, env(ns))]);
+    replicas = await Promise.all([
+      Replica.start(`${ns}-a`, await env(ns)),
+      Replica.start(`${ns}-b`, await env(ns)),
+    ]);
   }, 90_000);
 
   afterAll(async () => {

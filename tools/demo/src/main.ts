@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Events, MirrorSubjects, decode, mirrorDisplay, mirrorGesture } from '@mirror/contracts';
 import { NatsClient } from '@mirror/nats';
+import { mirrorNatsEnv, testNatsAuth } from '@mirror/testing';
 import pino from 'pino';
 import { SimulatedCustomer } from './customer';
 import { infraFromEnv, startSystem, type RunningSystem } from './system';
@@ -56,7 +57,9 @@ async function main() {
     `all five services ready; gateway ${system.urls.gateway}, WeChat sandbox ${system.urls.sandbox}`,
   );
 
+  // the narrator watches every subject: on a locked bus it signs in as an observer of the local authority
   const nats = await NatsClient.connect({
+    ...(await testNatsAuth()),
     servers: process.env.NATS_URL!,
     name: 'demo-narrator',
     logger: pino({ level: 'silent' }),
@@ -107,7 +110,7 @@ async function main() {
       '--screen-port',
       String(screenPort),
     ],
-    { env: process.env, stdio: ['ignore', 'inherit', 'inherit'] },
+    { env: { ...process.env, ...(await mirrorNatsEnv(MIRROR)) }, stdio: ['ignore', 'inherit', 'inherit'] },
   );
   say(
     'mirror',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SERVICE_NAMES, type ServiceName } from '@mirror/contracts';
+import { serviceNatsEnv } from '@mirror/testing';
 import { ManagedProcess } from './managed-process';
 
 export { SERVICE_NAMES, type ServiceName };
@@ -137,6 +138,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     },
     logFile: join(options.logDir, 'wechat-sandbox.log'),
   });
+  // on a locked bus (NATS_AUTH_DIR: the local authority) each service signs in with its own credential
+  const credentials = Object.fromEntries(
+    await Promise.all(
+      SERVICE_NAMES.map(async (name) => [name, await serviceNatsEnv(name, namespace)] as const),
+    ),
+  ) as Record<ServiceName, { NATS_CREDS?: string }>;
   const services = {} as Record<ServiceName, ManagedProcess>;
   SERVICE_NAMES.forEach((name, i) => {
     services[name] = new ManagedProcess({
@@ -144,7 +151,13 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       command: process.execPath,
       args: [join(ROOT, `services/${name}/dist/main.js`)],
       cwd: ROOT,
-      env: { ...common, PORT: String(port(i)), ...envs[name], ...options.extraEnv?.[name] },
+      env: {
+        ...common,
+        PORT: String(port(i)),
+        ...envs[name],
+        ...credentials[name],
+        ...options.extraEnv?.[name],
+      },
       readyUrl: `http://127.0.0.1:${port(i)}/readyz`,
       logFile: join(options.logDir, `${name}.log`),
     });

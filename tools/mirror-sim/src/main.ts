@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { isValidMirrorId } from '@mirror/contracts';
+import { readFileSync } from 'node:fs';
+import { busInboxPrefix, isValidMirrorId } from '@mirror/contracts';
 import { NatsClient } from '@mirror/nats';
 import pino from 'pino';
 import { defaultSequence, folderSequence, videoSequence, type Frame } from './frames';
@@ -13,6 +14,7 @@ const USAGE = `mirror-sim — behaves like a fitting mirror on NATS
 
   --mirror ID        mirror id, [a-z0-9-]{1,64}          (default: demo-mirror-1)
   --nats URL         NATS server(s)                       (default: $NATS_URL or nats://127.0.0.1:4222)
+  --creds FILE       the mirror's NATS credentials (.creds, from registration; default: $NATS_CREDS)
   --frames PATH      a folder of images or a video file (video needs ffmpeg); default: a built-in visit
   --fps N            frames per second                    (default: 5)
   --loop             repeat the frames forever
@@ -25,6 +27,7 @@ async function main() {
     options: {
       mirror: { type: 'string', default: 'demo-mirror-1' },
       nats: { type: 'string', default: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' },
+      creds: { type: 'string', default: process.env.NATS_CREDS },
       frames: { type: 'string' },
       fps: { type: 'string', default: '5' },
       loop: { type: 'boolean', default: false },
@@ -51,11 +54,15 @@ async function main() {
       : await folderSequence(values.frames);
 
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const namespace = process.env.NATS_NAMESPACE ?? '';
+  const creds = values.creds ? readCreds(values.creds) : undefined;
   const nats = await NatsClient.connect({
     servers: values.nats!,
     name: `mirror-sim-${values.mirror}`,
-    namespace: process.env.NATS_NAMESPACE ?? '',
+    namespace,
     logger,
+    // a mirror may read replies (its photos' acks) under its own inbox prefix only
+    ...(creds ? { creds, inboxPrefix: busInboxPrefix({ mirrorId: values.mirror! }, namespace) } : {}),
   });
   const mirror = new MirrorSimulator(nats, {
     mirrorId: values.mirror!,
@@ -112,3 +119,13 @@ main().catch((e: unknown) => {
   );
   process.exit(2);
 });
+
+function readCreds(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(
+      `--creds ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
+  }
+}

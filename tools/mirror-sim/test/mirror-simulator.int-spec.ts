@@ -8,7 +8,14 @@ import {
 } from '@mirror/mirror-sim';
 import { NatsClient } from '@mirror/nats';
 import type { Msg } from '@nats-io/transport-node';
-import { deleteNamespaceStreams, testEnv, testLogger, uniqueName, waitFor } from '@mirror/testing';
+import {
+  deleteNamespaceStreams,
+  testEnv,
+  testLogger,
+  uniqueName,
+  waitFor,
+  testNatsAuth,
+} from '@mirror/testing';
 import sharp from 'sharp';
 import { ulid } from 'ulid';
 
@@ -22,6 +29,7 @@ describe(MirrorSimulator.name, () => {
 
   beforeAll(async () => {
     nats = await NatsClient.connect({
+      ...(await testNatsAuth()),
       servers: testEnv.natsUrl(),
       name: 'sim-test',
       namespace,

@@ -2,13 +2,13 @@ import type { INestApplication, Type } from '@nestjs/common';
 import type { StreamName } from '@mirror/contracts';
 import { NatsModule, connectNatsTransport } from '@mirror/nats';
 import { bootstrapService } from '@mirror/platform';
-import { testEnv } from '@mirror/testing';
+import { testEnv, testNatsAuth } from '@mirror/testing';
 
 /**
  * Starts a small service the way every service starts (bootstrapService with connectNatsTransport), with
  * the given controllers as its NATS handlers, in its own namespace.
  */
-export function startProbeService(options: {
+export async function startProbeService(options: {
   namespace?: string;
   controllers: Type[];
   streams?: StreamName[];
@@ -16,6 +16,8 @@ export function startProbeService(options: {
   providers?: Type[];
   imports?: Type[];
 }): Promise<INestApplication> {
+  // on a locked bus the probe signs in as the test harness (allowed everything)
+  const { creds } = await testNatsAuth();
   return bootstrapService({
     name: 'probe',
     loadConfig: () => ({
@@ -27,7 +29,11 @@ export function startProbeService(options: {
       module: class ProbeModule {},
       imports: [
         NatsModule.forRoot({
-          config: { NATS_URL: options.servers ?? testEnv.natsUrl(), NATS_NAMESPACE: options.namespace },
+          config: {
+            NATS_URL: options.servers ?? testEnv.natsUrl(),
+            NATS_NAMESPACE: options.namespace,
+            NATS_CREDS: options.servers ? undefined : creds,
+          },
           name: 'probe',
           streams: options.streams ?? [],
         }),

@@ -5,7 +5,7 @@ import { ulid } from 'ulid';
 import { Events, type EventContract, type PayloadInput } from '@mirror/contracts';
 import { NatsClient } from '@mirror/nats';
 import { bootstrapService } from '@mirror/platform';
-import { createTestDatabase, deleteNamespaceStreams, testEnv, testLogger, uniqueName } from '@mirror/testing';
+import { createTestDatabase, deleteNamespaceStreams, testEnv, testLogger, uniqueName, serviceNatsEnv, testNatsAuth } from '@mirror/testing';
 import { startSandbox, type WeChatSandbox } from '@mirror/wechat-sandbox';
 import { loadAppConfig, type AppConfig } from '../../src/config';
 import { bindingService } from '../../src/main';
@@ -29,13 +29,16 @@ export class BindingHarness {
   gateway!: GatewayStandIn;
   private db!: { url: string; drop: () => Promise<void> };
   readonly ns = uniqueName('bnd');
+  private natsEnv: { NATS_CREDS?: string } = {};
 
   static async create(): Promise<BindingHarness> {
     const h = new BindingHarness();
     h.db = await createTestDatabase();
     h.pg = new Pg({ connectionString: h.db.url });
     await h.pg.connect();
+    h.natsEnv = await serviceNatsEnv('binding', h.ns);
     h.bus = await NatsClient.connect({
+      ...(await testNatsAuth()),
       servers: testEnv.natsUrl(),
       name: 'binding-test',
       namespace: h.ns,
@@ -54,6 +57,7 @@ export class BindingHarness {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       NATS_URL: testEnv.natsUrl(),
       NATS_NAMESPACE: this.ns,
+      ...this.natsEnv,
       REDIS_URL: testEnv.redisUrl(),
       REDIS_KEY_PREFIX: `${this.ns}:`,
       DATABASE_URL: this.db.url,

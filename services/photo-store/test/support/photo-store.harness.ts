@@ -1,6 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
 import { jetstreamManager, type StoredMsg } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import {
   Events,
   MirrorSubjects,
@@ -11,7 +10,7 @@ import {
 } from '@mirror/contracts';
 import { NatsClient } from '@mirror/nats';
 import { bootstrapService } from '@mirror/platform';
-import { deleteNamespaceStreams, testEnv, testLogger } from '@mirror/testing';
+import { deleteNamespaceStreams, testEnv, testLogger, connectTestNats, serviceNatsEnv, testNatsAuth } from '@mirror/testing';
 import { ulid } from 'ulid';
 import { loadAppConfig } from '../../src/config';
 import { photoStoreService } from '../../src/main';
@@ -19,10 +18,11 @@ import { PHOTO_CONSUMER } from '../../src/photos/photo-intake.handler';
 import { S3_CREDENTIALS, type LocalS3 } from './s3-server';
 
 /** The environment of a photo-store under test: its own namespace and bucket on shared servers. */
-export function photoStoreEnv(ns: string, s3: LocalS3, extra: Record<string, string> = {}) {
+export async function photoStoreEnv(ns: string, s3: LocalS3, extra: Record<string, string> = {}) {
   return {
     NATS_URL: testEnv.natsUrl(),
     NATS_NAMESPACE: ns,
+    ...(await serviceNatsEnv('photo-store', ns)),
     S3_ENDPOINT: s3.url,
     S3_PUBLIC_URL: s3.publicUrl,
     S3_BUCKET: `${ns}-photos`,
@@ -68,6 +68,7 @@ export class PhotoBus {
 
   static async connect(ns: string): Promise<PhotoBus> {
     const nats = await NatsClient.connect({
+      ...(await testNatsAuth()),
       servers: testEnv.natsUrl(),
       name: `${ns}-bus`,
       namespace: ns,
@@ -137,7 +138,7 @@ export class PhotoBus {
 /** Removes the namespace's streams, the de-duplication KV bucket included. */
 export async function deleteNamespace(ns: string): Promise<void> {
   await deleteNamespaceStreams(ns);
-  const nc = await connect({ servers: testEnv.natsUrl() });
+  const nc = await connectTestNats();
   const jsm = await jetstreamManager(nc);
   await jsm.streams.delete(`KV_${ns}_PHOTO_RECENT`).catch(() => undefined);
   await nc.close();

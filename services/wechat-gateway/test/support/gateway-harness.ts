@@ -8,7 +8,7 @@ import {
 } from '@mirror/contracts';
 import { NatsClient } from '@mirror/nats';
 import { bootstrapService, LOGGER } from '@mirror/platform';
-import { deleteNamespaceStreams, testEnv, testLogger, uniqueName } from '@mirror/testing';
+import { deleteNamespaceStreams, testEnv, testLogger, uniqueName, serviceNatsEnv, testNatsAuth } from '@mirror/testing';
 import Redis from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -71,6 +71,7 @@ export class GatewayHarness {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       NATS_URL: testEnv.natsUrl(),
       NATS_NAMESPACE: ns,
+      ...(await serviceNatsEnv('wechat-gateway', ns)),
       REDIS_URL: testEnv.redisUrl(),
       REDIS_KEY_PREFIX: prefix,
       WECHAT_APP_ID: APP_ID,
@@ -82,6 +83,7 @@ export class GatewayHarness {
       ...options.env,
     };
     const bus = await NatsClient.connect({
+      ...(await testNatsAuth()),
       servers: testEnv.natsUrl(),
       name: 'gw-test',
       namespace: ns,
