@@ -14,7 +14,7 @@ import { Events, MirrorSubjects, Requests, decode, type QrIssued } from '@mirror
 import { SERVICE_NAMES, SimulatedCustomer, infraFromEnv, startSystem } from '@mirror/demo';
 import { CallbackSigner } from '@mirror/wechat';
 import { NatsClient } from '@mirror/nats';
-import { createTestDatabase, uniqueName, waitFor } from '@mirror/testing';
+import { createTestDatabase, uniqueName, waitFor, testNatsAuth } from '@mirror/testing';
 import pino from 'pino';
 import sharp from 'sharp';
 import { ulid } from 'ulid';
@@ -54,6 +54,7 @@ async function main() {
     }),
   });
   const bus = await NatsClient.connect({
+    ...(await testNatsAuth()),
     servers: process.env.NATS_URL!,
     name: 'bench-e2e',
     namespace,

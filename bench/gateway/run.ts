@@ -17,9 +17,9 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import Redis from 'ioredis';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { CpuMeter, pidListeningOn } from '../support/process-cpu';
 import { signedScans, type Credentials, type SignedRequest } from './messages';
+import { serviceNatsEnv, connectTestNats } from '@mirror/testing';
 
 const autocannon = require('autocannon');
 
@@ -143,6 +143,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     NATS_URL,
     NATS_NAMESPACE: ns,
+    ...(await serviceNatsEnv('wechat-gateway', ns)),
     REDIS_URL,
     REDIS_KEY_PREFIX: `${ns}:`,
     PUBLIC_BASE_URL: 'https://mirror.example.com',
@@ -211,7 +212,7 @@ async function main(): Promise<void> {
     await stop(binding);
   }
 
-  const nc = await connect({ servers: NATS_URL });
+  const nc = await connectTestNats(NATS_URL);
   const jsm = await jetstreamManager(nc);
   const stored = (await jsm.streams.info(`${ns}_WECHAT`)).state.messages;
   for await (const s of jsm.streams.list())

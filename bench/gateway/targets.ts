@@ -67,8 +67,9 @@ async function gateway(): Promise<void> {
 async function binding(): Promise<void> {
   const { Requests } = await import('@mirror/contracts');
   const { NatsClient } = await import('@mirror/nats');
-  const { testLogger } = await import('@mirror/testing');
+  const { testLogger, testNatsAuth } = await import('@mirror/testing');
   const bus = await NatsClient.connect({
+    ...(await testNatsAuth()),
     servers: process.env.NATS_URL!,
     name: 'bench-binding',
     namespace: process.env.NATS_NAMESPACE,

@@ -8,7 +8,13 @@
 import { availableParallelism } from 'node:os';
 import { Events, MirrorSubjects, decode } from '@mirror/contracts';
 import { NatsClient } from '@mirror/nats';
-import { deleteNamespaceStreams, testLogger, uniqueName } from '@mirror/testing';
+import {
+  deleteNamespaceStreams,
+  testLogger,
+  uniqueName,
+  testNatsAuth,
+  serviceNatsEnv,
+} from '@mirror/testing';
 import { PhotoStoreProcess } from '@mirror/svc-photo-store/test/support/photo-store.process';
 import { s3Client } from '@mirror/svc-photo-store/src/storage/s3.client';
 import { camera12MpJpeg, distinctCopies } from './photos';
@@ -37,6 +43,7 @@ async function main(): Promise<void> {
   );
 
   const nats = await NatsClient.connect({
+    ...(await testNatsAuth()),
     servers: natsUrl,
     name: 'bench-photo',
     namespace: ns,
@@ -60,6 +67,7 @@ async function main(): Promise<void> {
   const service = await PhotoStoreProcess.start({
     NATS_URL: natsUrl,
     NATS_NAMESPACE: ns,
+    ...(await serviceNatsEnv('photo-store', ns)),
     ...s3,
     S3_BUCKET: bucket,
     PHOTO_CONCURRENCY: String(concurrency),
@@ -147,6 +155,7 @@ async function removeBucket(client: ReturnType<typeof s3Client>, bucket: string)
 
 async function deleteKv(natsUrl: string, ns: string): Promise<void> {
   const nats = await NatsClient.connect({
+    ...(await testNatsAuth()),
     servers: natsUrl,
     name: 'bench-photo-cleanup',
     logger: testLogger(),

@@ -1,6 +1,6 @@
 import { Requests, type QrIssueRequest, type QrIssueResponse } from '@mirror/contracts';
 import { NatsClient } from '@mirror/nats';
-import { testLogger } from '@mirror/testing';
+import { testLogger, testNatsAuth } from '@mirror/testing';
 
 const TOKEN_REJECTED = new Set([40001, 40014, 42001]);
 
@@ -81,6 +81,7 @@ export class NaiveReplica {
     appSecret: string;
   }): Promise<NaiveReplica> {
     const nats = await NatsClient.connect({
+      ...(await testNatsAuth()),
       servers: options.natsUrl,
       name: 'naive-qr',
       namespace: options.namespace,

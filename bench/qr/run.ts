@@ -13,7 +13,14 @@
 import Redis from 'ioredis';
 import { Requests, type QrIssueRequest } from '@mirror/contracts';
 import { NatsClient } from '@mirror/nats';
-import { deleteNamespaceStreams, testEnv, testLogger, uniqueName } from '@mirror/testing';
+import {
+  deleteNamespaceStreams,
+  testEnv,
+  testLogger,
+  uniqueName,
+  testNatsAuth,
+  serviceNatsEnv,
+} from '@mirror/testing';
 import { load } from '@mirror/svc-qr-issuer/test/support/load';
 import { startReplicas } from '@mirror/svc-qr-issuer/test/support/qr-issuer.replica';
 import { NaiveReplica } from './naive-replica';
@@ -54,6 +61,7 @@ async function measure(
   rotate = ROTATE,
 ): Promise<Figures> {
   const bus = await NatsClient.connect({
+    ...(await testNatsAuth()),
     servers: testEnv.natsUrl(),
     name: 'bench-qr',
     namespace,
@@ -94,6 +102,7 @@ async function benchQrIssuer(sandbox: SandboxProcess, warmUp = false): Promise<F
   const replicas = await startReplicas(REPLICAS, {
     NATS_URL: testEnv.natsUrl(),
     NATS_NAMESPACE: ns,
+    ...(await serviceNatsEnv('qr-issuer', ns)),
     REDIS_URL: testEnv.redisUrl(),
     REDIS_KEY_PREFIX: `${ns}:`,
     WECHAT_APP_ID: sandbox.appId,

@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
-import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
-import { deleteNamespaceStreams } from '@mirror/testing';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
+import { deleteNamespaceStreams, serviceNatsEnv, connectTestNats } from '@mirror/testing';
 import { Replica } from '@mirror/svc-session-vision/test/support/replica';
 
 export interface LoadFigures {
@@ -32,12 +32,13 @@ export async function endToEnd(
   const replica = await Replica.start(`${ns}-r`, {
     NATS_URL: natsUrl,
     NATS_NAMESPACE: ns,
+    ...(await serviceNatsEnv('session-vision', ns)),
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: `${ns}:`,
     VISION_DEBUG_EVENTS: 'true',
     FRAME_MAX_AGE_MS: '2000',
   });
-  const nc: NatsConnection = await connect({ servers: natsUrl });
+  const nc: NatsConnection = await connectTestNats(natsUrl);
   const out: LoadFigures[] = [];
   try {
     for (const mirrors of loads) {

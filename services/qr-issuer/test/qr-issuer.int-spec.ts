@@ -12,7 +12,16 @@ import {
   type QrIssued,
 } from '@mirror/contracts';
 import { NatsClient, RequestRefusedError } from '@mirror/nats';
-import { LocalRedisServer, deleteNamespaceStreams, testEnv, testLogger, uniqueName, waitFor, serviceNatsEnv, testNatsAuth } from '@mirror/testing';
+import {
+  LocalRedisServer,
+  deleteNamespaceStreams,
+  testEnv,
+  testLogger,
+  uniqueName,
+  waitFor,
+  serviceNatsEnv,
+  testNatsAuth,
+} from '@mirror/testing';
 import { startSandbox, type WeChatSandbox } from '@mirror/wechat-sandbox';
 import { load, loadWhile } from './support/load';
 import { decodeQr } from './support/qr-image';
@@ -22,7 +31,11 @@ const SECRET = 'qr-issuer-integration-secret-0123';
 const EXPIRE_SECONDS = 3600;
 const ISSUE_TIMEOUT_MS = 30_000;
 
-async function serviceEnv(ns: string, redisUrl: string, sandbox: WeChatSandbox): Promise<Record<string, string>> {
+async function serviceEnv(
+  ns: string,
+  redisUrl: string,
+  sandbox: WeChatSandbox,
+): Promise<Record<string, string>> {
   return {
     NATS_URL: testEnv.natsUrl(),
     NATS_NAMESPACE: ns,

@@ -5,7 +5,15 @@ import { ulid } from 'ulid';
 import { Events, type EventContract, type PayloadInput } from '@mirror/contracts';
 import { NatsClient } from '@mirror/nats';
 import { bootstrapService } from '@mirror/platform';
-import { createTestDatabase, deleteNamespaceStreams, testEnv, testLogger, uniqueName, serviceNatsEnv, testNatsAuth } from '@mirror/testing';
+import {
+  createTestDatabase,
+  deleteNamespaceStreams,
+  testEnv,
+  testLogger,
+  uniqueName,
+  serviceNatsEnv,
+  testNatsAuth,
+} from '@mirror/testing';
 import { startSandbox, type WeChatSandbox } from '@mirror/wechat-sandbox';
 import { loadAppConfig, type AppConfig } from '../../src/config';
 import { bindingService } from '../../src/main';

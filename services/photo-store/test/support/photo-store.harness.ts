@@ -10,7 +10,14 @@ import {
 } from '@mirror/contracts';
 import { NatsClient } from '@mirror/nats';
 import { bootstrapService } from '@mirror/platform';
-import { deleteNamespaceStreams, testEnv, testLogger, connectTestNats, serviceNatsEnv, testNatsAuth } from '@mirror/testing';
+import {
+  deleteNamespaceStreams,
+  testEnv,
+  testLogger,
+  connectTestNats,
+  serviceNatsEnv,
+  testNatsAuth,
+} from '@mirror/testing';
 import { ulid } from 'ulid';
 import { loadAppConfig } from '../../src/config';
 import { photoStoreService } from '../../src/main';

@@ -8,7 +8,14 @@ import {
 } from '@mirror/contracts';
 import { NatsClient } from '@mirror/nats';
 import { bootstrapService, LOGGER } from '@mirror/platform';
-import { deleteNamespaceStreams, testEnv, testLogger, uniqueName, serviceNatsEnv, testNatsAuth } from '@mirror/testing';
+import {
+  deleteNamespaceStreams,
+  testEnv,
+  testLogger,
+  uniqueName,
+  serviceNatsEnv,
+  testNatsAuth,
+} from '@mirror/testing';
 import Redis from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
