@@ -20,6 +20,7 @@ import {
   lockedNatsInclude,
   mirrorNatsEnv,
   testNatsAuth,
+  mirrorNatsAuth,
 } from '@mirror/testing';
 import { Client as Minio } from 'minio';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -364,5 +365,52 @@ describe('the whole loop', () => {
     ).toEqual([before, after].sort().map((id) => ({ id })));
     // at most one message in the chat besides the passive reply: never the same content twice
     expect((await customer.messages()).length).toBeLessThanOrEqual(outcome.news ? 0 : 1);
+  });
+
+  it("claims nothing for a scan forged with a mirror's credential", async () => {
+    const mirrorId = 'e2e-mirror-forger';
+    const issued = await startSession(mirrorId);
+    const forgerOpenid = 'oE2eForger00000000000001';
+    // a mirror in a shop reaches the bus: with its own credential it tries to pass as the gateway
+    const forger = await NatsClient.connect({
+      ...(await mirrorNatsAuth(mirrorId, namespace)),
+      servers: nats.url,
+      name: 'forging-mirror',
+      namespace,
+      logger: testLogger(),
+    });
+    try {
+      const forged = forger.publish(
+        Events.qrScanned,
+        {
+          eventId: 'forged-scan-1',
+          openid: forgerOpenid,
+          scene: issued.scene,
+          ticket: issued.ticket,
+          newFollower: false,
+          at: new Date().toISOString(),
+        },
+        { msgID: ulid() },
+      );
+      await expect(forged).rejects.toThrow();
+      // and as a plain message, with nobody to acknowledge it
+      forger.publishRaw(Events.qrScanned.subject, new TextEncoder().encode('{}'));
+      await forger.nc.flush().catch(() => undefined);
+    } finally {
+      await forger.drain().catch(() => undefined);
+    }
+    // the genuine customer still claims the session afterwards
+    const customer = new SimulatedCustomer(system.urls.sandbox, 'oE2eHonest00000000000001');
+    const outcome = await customer.scan(issued.url);
+    expect(outcome.replyType).toBe('news');
+    expect(await rows('SELECT outcome FROM scans WHERE openid = $1', [forgerOpenid])).toEqual([]);
+    expect(await rows('SELECT openid FROM bindings WHERE session_id = $1', [issued.sessionId])).toEqual([
+      { openid: customer.openid },
+    ]);
+    const wechat = await bus.jsm.streams.info(bus.ns.stream('WECHAT'));
+    for (let seq = wechat.state.first_seq; seq <= wechat.state.last_seq; seq++) {
+      const m = await bus.jsm.streams.getMessage(bus.ns.stream('WECHAT'), { seq });
+      expect(m ? new TextDecoder().decode(m.data) : '').not.toContain(forgerOpenid);
+    }
   });
 });
