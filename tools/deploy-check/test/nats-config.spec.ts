@@ -46,12 +46,14 @@ describe('NATS configuration', () => {
     expect(statefulSet.spec.serviceName).toBe('nats-headless');
   });
 
-  it('mounts the project config itself (not a copy) into the compose NATS server', () => {
+  it('mounts the project config itself (not a copy) into the compose NATS server, locked', () => {
     const nats = loadCompose().services.nats;
     const command = nats.command as string[];
     const mounts = (nats.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
     expect(mounts).toContain(`./${PROJECT_CONFIG}:/etc/nats/nats.conf:ro`);
-    expect(command[command.indexOf('-c') + 1]).toBe('/etc/nats/nats.conf');
+    expect(mounts).toContain('./deploy/nats/nats-auth.conf:/etc/nats/nats-auth.conf:ro');
+    expect(mounts.some((m) => m.endsWith('/auth.conf:/etc/nats/auth.conf:ro'))).toBe(true);
+    expect(command[command.indexOf('-c') + 1]).toBe('/etc/nats/nats-auth.conf');
     expect(command[command.indexOf('-sd') + 1]).toBe('/data');
   });
 

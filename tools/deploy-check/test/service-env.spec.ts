@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, databaseShape, env, loadConfig } from '@mirror/config';
 import { loadCompose, resolvedEnvironment } from '../src/compose';
 import { resolveContainerEnv, type Container } from '../src/k8s-env';
@@ -28,6 +31,29 @@ const k8sContainers = (service: string): [string, Container][] => [
 const composeServices = (service: string) => [service];
 /** What services/binding/src/migrate.ts validates: the database settings and the log level, nothing else. */
 const MIGRATION_SHAPE = { ...databaseShape, LOG_LEVEL: env.logLevel() };
+
+/** A stand-in for the credential a Docker secret or k8s Secret volume mounts at NATS_CREDS (the format is checked). */
+const STAND_IN_CREDS = (() => {
+  const dir = mkdtempSync(join(tmpdir(), 'deploy-check-'));
+  const path = join(dir, 'nats.creds');
+  writeFileSync(
+    path,
+    '-----BEGIN NATS USER JWT-----\nstand.in.jwt\n------END NATS USER JWT------\n\n' +
+      '-----BEGIN USER NKEY SEED-----\nSUSTANDIN\n------END USER NKEY SEED------\n',
+  );
+  return path;
+})();
+
+/** The compose secret mounted at `path` for `service`, if any. */
+const composeSecretAt = (definition: { secrets?: unknown }, path: string): string | undefined => {
+  const list = (definition.secrets ?? []) as ({ source: string; target?: string } | string)[];
+  for (const entry of list) {
+    const source = typeof entry === 'string' ? entry : entry.source;
+    const target = typeof entry === 'string' ? entry : (entry.target ?? entry.source);
+    if (path === `/run/secrets/${target}`) return source;
+  }
+  return undefined;
+};
 
 const expectAccepted = (
   service: string,
@@ -109,7 +135,9 @@ describe('service environment in deployments', () => {
         for (const variable of requiredVariables(serviceConfigShape(service))) {
           expect([name, variable, env[variable]]).toEqual([name, variable, expect.stringMatching(/\S/)]);
         }
-        expectAccepted(service, `docker-compose service ${name}`, env);
+        // the bus is locked: each service signs in with its own credential, mounted as a Docker secret
+        expect([name, composeSecretAt(definition, env.NATS_CREDS)]).toEqual([name, `nats-creds-${service}`]);
+        expectAccepted(service, `docker-compose service ${name}`, { ...env, NATS_CREDS: STAND_IN_CREDS });
       }
     });
 
