@@ -14,6 +14,7 @@ export interface ComposeService {
   healthcheck?: { test?: string[] | string; disable?: boolean };
   restart?: string;
   user?: string;
+  secrets?: (string | { source: string; target?: string })[];
 }
 
 /** docker-compose.yml after YAML anchors and merge keys (`<<`), before variable interpolation. */

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, databaseShape, env, loadConfig } from '@mirror/config';
-import { loadCompose, resolvedEnvironment } from '../src/compose';
+import { loadCompose, resolvedEnvironment, type ComposeService } from '../src/compose';
 import { resolveContainerEnv, type Container } from '../src/k8s-env';
 import { generatedConfigMaps, parseEnvFile } from '../src/kustomization';
 import { findObject, loadK8sObjects, type K8sObject } from '../src/manifests';
@@ -45,9 +45,8 @@ const STAND_IN_CREDS = (() => {
 })();
 
 /** The compose secret mounted at `path` for `service`, if any. */
-const composeSecretAt = (definition: { secrets?: unknown }, path: string): string | undefined => {
-  const list = (definition.secrets ?? []) as ({ source: string; target?: string } | string)[];
-  for (const entry of list) {
+const composeSecretAt = (definition: ComposeService, path: string): string | undefined => {
+  for (const entry of definition.secrets ?? []) {
     const source = typeof entry === 'string' ? entry : entry.source;
     const target = typeof entry === 'string' ? entry : (entry.target ?? entry.source);
     if (path === `/run/secrets/${target}`) return source;
