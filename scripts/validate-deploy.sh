@@ -17,6 +17,9 @@ die() { printf '[deploy] ERROR: %s\n' "$*" >&2; exit 1; }
 cmp -s deploy/nats/nats.conf k8s/nats/nats.conf ||
   die "k8s/nats/nats.conf differs from deploy/nats/nats.conf: run 'cp deploy/nats/nats.conf k8s/nats/nats.conf'"
 log "k8s/nats/nats.conf is deploy/nats/nats.conf"
+cmp -s deploy/nats/nats-auth.conf k8s/nats/nats-auth.conf ||
+  die "k8s/nats/nats-auth.conf differs from deploy/nats/nats-auth.conf: run 'cp deploy/nats/nats-auth.conf k8s/nats/nats-auth.conf'"
+log "k8s/nats/nats-auth.conf is deploy/nats/nats-auth.conf"
 
 # --- docker-compose ---------------------------------------------------------------------------------------
 if ! command -v docker-compose >/dev/null; then

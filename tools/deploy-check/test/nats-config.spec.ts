@@ -15,23 +15,33 @@ const argAfter = (flag: string) => args[args.indexOf(flag) + 1];
 describe('NATS configuration', () => {
   it('generates the k8s ConfigMap nats-config from a byte-identical copy of the project config', () => {
     const generator = loadKustomization().configMapGenerator?.find((g) => g.name === 'nats-config');
-    expect(generator?.files).toHaveLength(1);
-    const [key, path] = generatorFile(generator?.files?.[0] ?? '');
-    expect(key).toBe('nats.conf');
-    // when this fails: cp deploy/nats/nats.conf k8s/nats/nats.conf
-    expect(readFileSync(repoPath(path)).equals(readFileSync(repoPath(PROJECT_CONFIG)))).toBe(true);
+    const files = new Map((generator?.files ?? []).map((f) => generatorFile(f)));
+    expect([...files.keys()].sort()).toEqual(['nats-auth.conf', 'nats-k8s.conf', 'nats.conf']);
     const configMap = generatedConfigMaps().find((c) => c.metadata.name === 'nats-config');
-    expect(configMap?.data?.['nats.conf']).toBe(readFileSync(repoPath(PROJECT_CONFIG), 'utf8'));
+    // when this fails: cp deploy/nats/nats.conf deploy/nats/nats-auth.conf k8s/nats/
+    for (const [key, project] of [
+      ['nats.conf', PROJECT_CONFIG],
+      ['nats-auth.conf', 'deploy/nats/nats-auth.conf'],
+    ]) {
+      expect(readFileSync(repoPath(files.get(key)!)).equals(readFileSync(repoPath(project)))).toBe(true);
+      expect(configMap?.data?.[key]).toBe(readFileSync(repoPath(project), 'utf8'));
+    }
+    expect(configMap?.data?.['nats-k8s.conf']).toMatch(/^include \.\/nats-auth\.conf$/m);
   });
 
-  it('runs every k8s NATS server with that ConfigMap as its config file', () => {
+  it('runs every k8s NATS server locked: that ConfigMap beside the auth.conf of the Secret nats-auth', () => {
     const pod = statefulSet.spec.template.spec;
-    const volume = pod.volumes.find(
-      (v: { configMap?: { name: string } }) => v.configMap?.name === 'nats-config',
+    type Source = { configMap?: { name: string }; secret?: { name: string; items?: { path: string }[] } };
+    const volume = pod.volumes.find((v: { projected?: { sources: Source[] } }) =>
+      v.projected?.sources.some((s) => s.configMap?.name === 'nats-config'),
     );
+    const sources: Source[] = volume.projected.sources;
+    expect(sources.find((s) => s.secret?.name === 'nats-auth')?.secret?.items?.map((i) => i.path)).toEqual([
+      'auth.conf',
+    ]);
     const mount = container.volumeMounts.find((m: { name: string }) => m.name === volume?.name);
     expect(mount?.mountPath).toBe('/etc/nats');
-    expect(argAfter('-c')).toBe('/etc/nats/nats.conf');
+    expect(argAfter('-c')).toBe('/etc/nats/nats-k8s.conf');
   });
 
   it('clusters three JetStream servers in k8s, each with its own volume for the store directory', () => {

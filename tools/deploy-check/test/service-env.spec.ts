@@ -54,6 +54,19 @@ const composeSecretAt = (definition: ComposeService, path: string): string | und
   return undefined;
 };
 
+/** `<secret>/<key>` of the Secret volume item a service's Deployment mounts at `path`, if any. */
+const k8sSecretFileAt = (service: string, path: string): string | undefined => {
+  const pod = findObject(objects, 'Deployment', service).spec.template.spec;
+  const [container] = pod.containers;
+  for (const mount of container.volumeMounts ?? []) {
+    const volume = (pod.volumes ?? []).find((v: { name: string }) => v.name === mount.name);
+    for (const item of volume?.secret?.items ?? []) {
+      if (`${mount.mountPath}/${item.path}` === path) return `${volume.secret.secretName}/${item.key}`;
+    }
+  }
+  return undefined;
+};
+
 const expectAccepted = (
   service: string,
   where: string,
@@ -104,7 +117,12 @@ describe('service environment in deployments', () => {
         for (const name of requiredVariables(serviceConfigShape(service))) {
           expect([where, name, env[name]]).toEqual([where, name, expect.stringMatching(/\S/)]);
         }
-        expectAccepted(service, where, env);
+        // the bus is locked: NATS_CREDS names the file of this service's own key of the Secret nats-creds
+        expect([where, k8sSecretFileAt(service, env.NATS_CREDS)]).toEqual([
+          where,
+          `nats-creds/${service}.creds`,
+        ]);
+        expectAccepted(service, where, { ...env, NATS_CREDS: STAND_IN_CREDS });
       }
     });
 
