@@ -140,12 +140,14 @@ describe('k8s manifests', () => {
     }
   });
 
-  it('marks every value of the Secret example as a placeholder', () => {
-    const secret = findObject(objects, 'Secret', 'mirror-secrets');
-    const values = Object.entries(secret.stringData ?? {});
-    expect(values.length).toBeGreaterThan(0);
-    for (const [key, value] of values)
-      expect([key, value]).toEqual([key, expect.stringMatching(/CHANGE_?ME/)]);
+  it('marks every value of the Secret examples as a placeholder', () => {
+    for (const name of ['mirror-secrets', 'nats-auth']) {
+      const secret = findObject(objects, 'Secret', name);
+      const values = Object.entries(secret.stringData ?? {});
+      expect(values.length).toBeGreaterThan(0);
+      for (const [key, value] of values)
+        expect([key, value]).toEqual([key, expect.stringMatching(/CHANGE_?ME/)]);
+    }
   });
 
   const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
@@ -156,7 +158,9 @@ describe('k8s manifests', () => {
       expect(built.stderr).toBe('');
       const out = parseAllDocuments(built.stdout).map((d) => d.toJS() as K8sObject);
       for (const o of out) validateK8sObject(o);
-      expect(out.length).toBe(objects.length - 1 + generatedConfigMaps(kustomization).length);
+      // the Secret examples are not part of the kustomization
+      const examples = docs.filter((d) => d.file.endsWith('secret.example.yaml')).length;
+      expect(out.length).toBe(objects.length - examples + generatedConfigMaps(kustomization).length);
       const image = `${kustomization.images?.[0].newName}:${kustomization.images?.[0].newTag}`;
       const deployments = out.filter((o) => o.kind === 'Deployment');
       expect(deployments.map((d) => d.spec.template.spec.containers[0].image)).toEqual(
