@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
  */
 const BINDING_LAYERS = [
   ['shared', 'database', 'wechat'],
-  ['customers', 'sessions'],
+  ['customers', 'sessions', 'fleet'],
   ['photos', 'claims', 'push', 'oauth'],
   ['replies', 'gallery', 'retention'],
 ];
@@ -20,6 +20,7 @@ const BINDING_TYPEORM_FILES = [
   'database/data-source.ts',
   'database/migration-runner.ts',
   'migrate.ts',
+  'fleet.ts',
   'infrastructure.module.ts',
 ].map((glob) => `${BINDING_SRC}/${glob}`);
 const bindingFolderRegex = (folders) => `^(\\.\\./)+(${folders.join('|')})(/|$)`;

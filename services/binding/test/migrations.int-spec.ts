@@ -33,7 +33,13 @@ describe('binding migrations', () => {
         AND routine_name LIKE 'binding_%' ORDER BY routine_name`,
       'routine_name',
     );
-  const ALL = ['InitialSchema1795468301502', 'ClaimFunctions1795900000000'];
+  const ALL = ['InitialSchema1795468301502', 'ClaimFunctions1795900000000', 'MirrorRegistry1796000000000'];
+  const registryColumns = () =>
+    catalogue(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = 'mirrors'
+        AND column_name IN ('store_id', 'nats_user_key', 'registered_at', 'revoked_at') ORDER BY column_name`,
+      'column_name',
+    );
 
   it('applies the schema once when several processes start together, and reverts it', async () => {
     for (let i = 0; i < sources.length; i++) {
@@ -56,10 +62,15 @@ describe('binding migrations', () => {
     expect(await functions()).toEqual(['binding_evaluate_scan', 'binding_record_scan', 'binding_touch_user']);
     expect(await pendingMigrations(sources[0]!)).toEqual([]);
 
-    // newest first: the functions, then the tables
+    expect(await registryColumns()).toEqual(['nats_user_key', 'registered_at', 'revoked_at', 'store_id']);
+
+    // newest first: the mirror registry, the functions, then the tables
+    await revertLastMigration(sources[0]!, testLogger());
+    expect(await registryColumns()).toEqual([]);
+    expect(await pendingMigrations(sources[0]!)).toEqual([ALL[2]]);
     await revertLastMigration(sources[0]!, testLogger());
     expect(await functions()).toEqual([]);
-    expect(await pendingMigrations(sources[0]!)).toEqual([ALL[1]]);
+    expect(await pendingMigrations(sources[0]!)).toEqual(ALL.slice(1));
     await revertLastMigration(sources[0]!, testLogger());
     expect(await tables()).toEqual(['schema_migrations']);
     expect(await pendingMigrations(sources[0]!)).toEqual(ALL);

@@ -11,6 +11,7 @@ import { SessionEntity } from './entities/session.entity';
 import { WeChatUserEntity } from './entities/wechat-user.entity';
 import { InitialSchema1795468301502 } from './migrations/1795468301502-initial-schema';
 import { ClaimFunctions1795900000000 } from './migrations/1795900000000-claim-functions';
+import { MirrorRegistry1796000000000 } from './migrations/1796000000000-mirror-registry';
 
 export const ENTITIES = [
   MirrorEntity,
@@ -26,7 +27,11 @@ export const ENTITIES = [
 ];
 
 /** Every migration, oldest first. Listed, not globbed, so the same list works from src/ and dist/. */
-export const MIGRATIONS = [InitialSchema1795468301502, ClaimFunctions1795900000000];
+export const MIGRATIONS = [
+  InitialSchema1795468301502,
+  ClaimFunctions1795900000000,
+  MirrorRegistry1796000000000,
+];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
 
