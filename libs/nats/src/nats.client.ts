@@ -92,6 +92,10 @@ export class NatsClient {
   private connected = true;
   private readonly inFlightReplies = new Set<Promise<void>>();
   private readonly mux: RequestMux;
+  private readonly violationListeners: ((v: {
+    operation: 'publish' | 'subscription';
+    subject: string;
+  }) => void)[] = [];
 
   private constructor(
     readonly nc: NatsConnection,
@@ -139,8 +143,28 @@ export class NatsClient {
       } else if (s.type === 'reconnect') {
         this.connected = true;
         this.logger.info({ server: s.server }, 'NATS reconnected');
+      } else if (s.type === 'error') {
+        const e = s.error as { operation?: string; subject?: string; name?: string; message?: string };
+        if (e?.operation && e.subject) {
+          // the bus refused this user a subject its role lacks: a wiring fault or a forged use, never silent
+          const violation = {
+            operation: e.operation as 'publish' | 'subscription',
+            subject: this.ns.strip(e.subject),
+          };
+          this.logger.error(violation, 'NATS refused a subject this service has no permission for');
+          for (const listener of this.violationListeners) listener(violation);
+        } else {
+          this.logger.warn({ err: s.error }, 'NATS reported an error');
+        }
       }
     }
+  }
+
+  /** Calls `listener` for every permission violation the server reports on this connection. */
+  onPermissionViolation(
+    listener: (v: { operation: 'publish' | 'subscription'; subject: string }) => void,
+  ): void {
+    this.violationListeners.push(listener);
   }
 
   /** Whether the connected server is at least `major.minor` (features differ across 2.9 / 2.10). */

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { busInboxPrefix, type ServiceName, type StreamName } from '@mirror/contracts';
-import { HealthRegistry, LOGGER } from '@mirror/platform';
+import { HealthRegistry, LOGGER, MetricsService } from '@mirror/platform';
 import { JetStreamClientProxy } from './jetstream.client-proxy';
 import { NatsClient } from './nats.client';
 
@@ -60,9 +60,9 @@ export class NatsModule {
         { provide: NATS_MODULE_OPTIONS, useValue: options },
         {
           provide: NatsClient,
-          inject: [LOGGER],
-          useFactory: (logger: Logger) =>
-            NatsClient.connect({
+          inject: [LOGGER, MetricsService],
+          useFactory: async (logger: Logger, metrics: MetricsService) => {
+            const client = await NatsClient.connect({
               servers: options.config.NATS_URL,
               name: options.name,
               namespace: options.config.NATS_NAMESPACE,
@@ -72,7 +72,15 @@ export class NatsModule {
               inboxPrefix: options.config.NATS_CREDS
                 ? busInboxPrefix({ service: options.name as ServiceName }, options.config.NATS_NAMESPACE)
                 : undefined,
-            }),
+            });
+            const refused = metrics.counter(
+              'nats_permission_violations_total',
+              'Subjects the locked bus refused this service (a role table out of step with the code, or misuse)',
+              ['operation', 'subject'],
+            );
+            client.onPermissionViolation((v) => refused.inc(v));
+            return client;
+          },
         },
         {
           provide: JetStreamClientProxy,
