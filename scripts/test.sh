@@ -36,7 +36,23 @@ run_jest() { # project, extra args...
   npx jest --selectProjects "$project" --json --outputFile="artifacts/jest-$project.json" "$@" || status=1
 }
 run_jest unit
+# the NATS log of this run: each service runs its integration tests under its own role's credential, and the
+# bus logs every subject it refuses; a service refused anything means its row in bus-roles.ts and its code differ
+nats_log=.infra/logs/nats.log
+nats_log_from=$( [ -f "$nats_log" ] && wc -l <"$nats_log" || echo 0)
 run_jest integration --maxWorkers=2
+step "bus permissions used by the services"
+if [ -f "$nats_log" ]; then
+  refused=$(tail -n +"$((nats_log_from + 1))" "$nats_log" |
+    grep -E 'Violation' | grep -E ':(wechat-gateway|qr-issuer|photo-store|session-vision|binding)" - ' || true)
+  if [ -n "$refused" ]; then
+    echo "a service was refused subjects its role lacks (libs/contracts/src/bus-roles.ts):"
+    echo "$refused"
+    status=1
+  else
+    echo "no service was refused a subject during the integration tests"
+  fi
+fi
 if ls test/*.e2e-spec.ts >/dev/null 2>&1 || ls test/**/*.e2e-spec.ts >/dev/null 2>&1; then
   bash scripts/install-chromium.sh
   # --forceExit: child processes of the system under test can outlive their pipes by a moment
