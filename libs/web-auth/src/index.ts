@@ -2,3 +2,4 @@ export * from './customer-cookie';
 export * from './errors';
 export { epochSeconds } from './hmac';
 export * from './oauth-state';
+export { TAG_CHARS, tag, tagMatches } from './hmac';

@@ -24,11 +24,15 @@ import {
 } from '@mirror/testing';
 import { startSandbox, type WeChatSandbox } from '@mirror/wechat-sandbox';
 import { load, loadWhile } from './support/load';
-import { decodeQr } from './support/qr-image';
+import { decodeQr, signedPath } from './support/qr-image';
 import { startReplicas, total, type QrIssuerReplica } from './support/qr-issuer.replica';
 
 const SECRET = 'qr-issuer-integration-secret-0123';
+const IMAGE_KEY = 'qr-image-integration-signing-key';
 const EXPIRE_SECONDS = 3600;
+// shorter than the code, so a link can expire while its code is still live
+const LINK_TTL_SECONDS = 600;
+const IMAGE_BASE_URL = 'http://qr-issuer.test:3001';
 const ISSUE_TIMEOUT_MS = 30_000;
 
 async function serviceEnv(
@@ -51,7 +55,9 @@ async function serviceEnv(
     // calls queues behind itself for seconds, which a WeChat call on a server of its own never does.
     WECHAT_TIMEOUT_MS: '20000',
     QR_EXPIRE_SECONDS: String(EXPIRE_SECONDS),
-    QR_IMAGE_BASE_URL: 'http://qr-issuer.test:3001',
+    QR_IMAGE_BASE_URL: IMAGE_BASE_URL,
+    QR_IMAGE_SIGNING_SECRET: IMAGE_KEY,
+    QR_IMAGE_URL_TTL_SECONDS: String(LINK_TTL_SECONDS),
   };
 }
 
@@ -257,38 +263,64 @@ describe('qr-issuer (3 replicas, WeChat = the sandbox)', () => {
       kind: 'qr',
       sessionId,
       url: qr.url,
-      imageUrl: `http://qr-issuer.test:3001/qr/${sessionId}.png`,
+      imageUrl: expect.stringMatching(
+        new RegExp(`^${IMAGE_BASE_URL}/qr/${sessionId}\\.png\\?exp=\\d+&sig=[A-Za-z0-9_-]{22}$`),
+      ),
       expiresAt: qr.expiresAt,
     });
+    const exp = Number(new URL((shown[0] as { imageUrl: string }).imageUrl).searchParams.get('exp'));
+    expect(exp * 1000 - Date.now()).toBeGreaterThan((LINK_TTL_SECONDS - 60) * 1000);
+    expect(exp * 1000 - Date.now()).toBeLessThanOrEqual(LINK_TTL_SECONDS * 1000);
 
     // The same event delivered again (as JetStream does after a crash before the ack).
     await bus.publish(Events.sessionStarted, started, { msgID: `${sessionId}.redelivered` });
     await waitFor(() => shown.length === 2, 15_000);
     screen.unsubscribe();
-    expect(shown[1]).toEqual(shown[0]);
+    // the same code; its image link is signed afresh (a later `exp` when a second has passed)
+    const withoutLink = ({ imageUrl, ...rest }: Record<string, unknown>) => ({ ...rest, link: !!imageUrl });
+    expect(withoutLink(shown[1] as Record<string, unknown>)).toEqual(
+      withoutLink(shown[0] as Record<string, unknown>),
+    );
     expect(sandbox.count('/cgi-bin/qrcode/create') - createsBefore).toBe(1);
     expect(await total(replicas, 'qr_session_replays_total')).toBe(1);
     expect((await issuedEvents(bus)).filter((e) => e.sessionId === sessionId)).toEqual([qr]);
   });
 
-  it('renders the session code as PNG and SVG on every replica, and 404/400 for unknown or malformed ids', async () => {
+  /** Starts a session on `mirrorId` and returns its `qr.issued` and the path + query of its display `imageUrl`. */
+  async function sessionWithImage(mirrorId: string): Promise<{ qr: QrIssued; imagePath: string }> {
     const sessionId = ulid();
+    const shown: { imageUrl?: string }[] = [];
+    const screen = bus.subscribe(
+      MirrorSubjects.of('display', mirrorId),
+      (m) => void shown.push(decode(mirrorDisplay, m.data) as { imageUrl?: string }),
+    );
+    await bus.nc.flush();
     await bus.publish(
       Events.sessionStarted,
-      { sessionId, mirrorId: 'fitting-8', at: new Date().toISOString() },
+      { sessionId, mirrorId, at: new Date().toISOString() },
       { msgID: sessionId },
     );
+    await waitFor(() => shown.length === 1, 15_000);
+    screen.unsubscribe();
     const qr = await waitFor(
       async () => (await issuedEvents(bus)).find((e) => e.sessionId === sessionId),
       15_000,
     );
+    const imageUrl = new URL(shown[0].imageUrl!);
+    expect(imageUrl.origin).toBe(IMAGE_BASE_URL);
+    return { qr, imagePath: imageUrl.pathname + imageUrl.search };
+  }
+
+  it("serves the display message's signed imageUrl as the code's PNG on every replica", async () => {
+    const { qr, imagePath } = await sessionWithImage('fitting-8');
     const before = sandbox.counts();
 
     for (const replica of replicas) {
-      const png = await fetch(`${replica.url}/qr/${sessionId}.png`);
+      const png = await fetch(replica.url + imagePath);
       expect([png.status, png.headers.get('content-type')]).toEqual([200, 'image/png']);
+      expect(png.headers.get('cache-control')).toBe('private, max-age=300');
       expect(await decodeQr(Buffer.from(await png.arrayBuffer()))).toBe(qr.url);
-      const svg = await fetch(`${replica.url}/qr/${sessionId}.svg`);
+      const svg = await fetch(replica.url + signedPath(qr.sessionId, 'svg', IMAGE_KEY));
       expect([svg.status, svg.headers.get('content-type')]).toMatchObject([
         200,
         expect.stringMatching(/^image\/svg\+xml/),
@@ -297,25 +329,80 @@ describe('qr-issuer (3 replicas, WeChat = the sandbox)', () => {
     }
     expect(sandbox.counts()).toEqual(before); // rendered locally: no showqrcode, no second ticket
 
-    const info: unknown = await (await fetch(`${replicas[0].url}/qr/${sessionId}.json`)).json();
+    const info: unknown = await (
+      await fetch(replicas[0].url + signedPath(qr.sessionId, 'json', IMAGE_KEY))
+    ).json();
     expect(info).toEqual({
-      sessionId,
+      sessionId: qr.sessionId,
       mirrorId: 'fitting-8',
       url: qr.url,
       showUrl: `${sandbox.url}/cgi-bin/showqrcode?ticket=${encodeURIComponent(qr.ticket)}`,
       expiresAt: qr.expiresAt,
     });
+  });
 
-    expect((await fetch(`${replicas[1].url}/qr/${ulid()}.png`)).status).toBe(404);
+  it('refuses an image path without a valid signed link with 403, counted by reason, before any lookup', async () => {
+    const { qr, imagePath } = await sessionWithImage('fitting-8');
+    const sessionId = qr.sessionId;
+    const url = new URL(imagePath, 'http://x');
+    const exp = url.searchParams.get('exp')!;
+    const sig = url.searchParams.get('sig')!;
+    const otherSig = new URL(signedPath(ulid(), 'png', IMAGE_KEY), 'http://x').searchParams.get('sig')!;
+    const refusalsBefore = await total(replicas, 'qr_image_refusals_total');
+    const refused: [string, string][] = [
+      ['no link', `/qr/${sessionId}.png`],
+      ['only exp', `/qr/${sessionId}.png?exp=${exp}`],
+      ['a wrong sig', `/qr/${sessionId}.png?exp=${exp}&sig=${(sig[0] === 'A' ? 'B' : 'A') + sig.slice(1)}`],
+      ['a later exp', `/qr/${sessionId}.png?exp=${Number(exp) + 60}&sig=${sig}`],
+      ["another session's sig", `/qr/${sessionId}.png?exp=${exp}&sig=${otherSig}`],
+      ['the PNG link for SVG', `/qr/${sessionId}.svg?exp=${exp}&sig=${sig}`],
+      ['the PNG link for the data', `/qr/${sessionId}.json?exp=${exp}&sig=${sig}`],
+      ['a link signed with another key', signedPath(sessionId, 'png', 'not-the-qr-image-signing-key')],
+      // a session that does not exist gets the same answer as one that does
+      ['an unknown session, no link', `/qr/${ulid()}.png`],
+      ['an unknown session, a borrowed link', `/qr/${ulid()}.png?exp=${exp}&sig=${sig}`],
+    ];
+    for (const [i, [what, path]] of refused.entries()) {
+      const r = await fetch(replicas[i % replicas.length].url + path);
+      const body = (await r.json()) as { message: string };
+      expect([what, r.status]).toEqual([what, 403]);
+      expect(body.message).not.toContain('No QR code was issued');
+    }
+    expect(await total(replicas, 'qr_image_refusals_total')).toBe(refusalsBefore + refused.length);
+    expect(await total(replicas, 'qr_image_refusals_total{reason="missing"}')).toBeGreaterThanOrEqual(3);
+
+    // with a genuine link: 404 for a session without a code, 400 for a path that names no session
+    const unknown = ulid();
+    expect((await fetch(replicas[1].url + signedPath(unknown, 'png', IMAGE_KEY))).status).toBe(404);
     for (const bad of [
       'not-a-session.png',
       `${sessionId}.gif`,
       `${sessionId.toLowerCase()}.svg`,
       `${sessionId}x.png`,
     ]) {
-      const r = await fetch(`${replicas[2].url}/qr/${encodeURIComponent(bad)}`);
+      const r = await fetch(`${replicas[2].url}/qr/${encodeURIComponent(bad)}?exp=${exp}&sig=${sig}`);
       expect([bad, r.status]).toEqual([bad, 400]);
     }
+  });
+
+  it("refuses the display message's link once it has expired, while the code itself is still live", async () => {
+    const { qr, imagePath } = await sessionWithImage('fitting-8');
+    const expiredBefore = await total(replicas, 'qr_image_refusals_total{reason="expired"}');
+    const restore = replicas.map((r) => r.skewClock(LINK_TTL_SECONDS * 1000));
+    try {
+      for (const replica of replicas) expect((await fetch(replica.url + imagePath)).status).toBe(403);
+      // the code lives on (EXPIRE_SECONDS): a fresh link still opens it
+      const fresh = await fetch(
+        replicas[0].url + signedPath(qr.sessionId, 'png', IMAGE_KEY, 2 * LINK_TTL_SECONDS),
+      );
+      expect(fresh.status).toBe(200);
+    } finally {
+      restore.forEach((put) => put());
+    }
+    expect(await total(replicas, 'qr_image_refusals_total{reason="expired"}')).toBe(
+      expiredBefore + replicas.length,
+    );
+    expect((await fetch(replicas[0].url + imagePath)).status).toBe(200);
   });
 
   it('gives every session its own scene', async () => {
@@ -405,7 +492,8 @@ describe('qr-issuer while Redis restarts', () => {
     // after the restart: new requests succeed, and the session published during the outage gets its code
     await waitFor(() => issue(5000).then(() => true), 15_000, 200);
     await waitFor(
-      async () => (await fetch(`${replicas[0].url}/qr/${sessionDuringOutage}.png`)).status === 200,
+      async () =>
+        (await fetch(replicas[0].url + signedPath(sessionDuringOutage, 'png', IMAGE_KEY))).status === 200,
       20_000,
       200,
     );

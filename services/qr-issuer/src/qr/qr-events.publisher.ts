@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Events, MirrorSubjects, mirrorDisplay } from '@mirror/contracts';
 import { NatsClient } from '@mirror/nats';
+import { QrImageSigner } from './qr-image.signer';
 import { QR_SETTINGS, type QrSettings } from './qr.settings';
 import type { SessionQr } from './session-qr.repository';
 
@@ -9,6 +10,7 @@ import type { SessionQr } from './session-qr.repository';
 export class QrEventsPublisher {
   constructor(
     private readonly nats: NatsClient,
+    private readonly signer: QrImageSigner,
     @Inject(QR_SETTINGS) private readonly settings: QrSettings,
   ) {}
 
@@ -34,15 +36,11 @@ export class QrEventsPublisher {
       kind: 'qr',
       sessionId: qr.sessionId,
       url: qr.url,
-      // unset base: the mirror renders `url` itself
+      // unset base: the mirror renders `url` itself; set: a signed link that expires (see QrImageSigner)
       ...(this.settings.imageBaseUrl
-        ? { imageUrl: this.imageUrl(this.settings.imageBaseUrl, qr.sessionId) }
+        ? { imageUrl: this.signer.signedUrl(this.settings.imageBaseUrl, qr.sessionId, 'png', qr.expiresAt) }
         : {}),
       expiresAt,
     });
-  }
-
-  private imageUrl(base: string, sessionId: string): string {
-    return `${base.replace(/\/+$/, '')}/qr/${sessionId}.png`;
   }
 }

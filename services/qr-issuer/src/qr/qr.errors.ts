@@ -39,3 +39,28 @@ export class SessionQrExpiredError extends Error {
     this.name = 'SessionQrExpiredError';
   }
 }
+
+/** Why an image request was refused before any session was looked up (the `reason` label of the counter). */
+export type QrImageRefusalReason = 'unsigned' | 'missing' | 'malformed' | 'bad_signature' | 'expired';
+
+const REFUSAL_DETAILS: Record<QrImageRefusalReason, string> = {
+  unsigned: 'this qr-issuer has no QR_IMAGE_SIGNING_SECRET, so it issues no image links and opens none',
+  missing: 'the link carries no exp and sig',
+  malformed: 'exp or sig is not one this service writes',
+  bad_signature: 'the signature does not match this session, format and expiry',
+  expired: 'the link has expired',
+};
+
+/**
+ * A request for a session's QR image or data without a valid signed link. Checked before the session is
+ * looked up, so the answer is the same whether or not the session exists.
+ */
+export class QrImageRefusedError extends Error {
+  constructor(readonly reason: QrImageRefusalReason) {
+    super(
+      `QR image link refused: ${REFUSAL_DETAILS[reason]}. Use the imageUrl of the mirror's latest display ` +
+        'message; links are signed for one session and format and expire.',
+    );
+    this.name = 'QrImageRefusedError';
+  }
+}

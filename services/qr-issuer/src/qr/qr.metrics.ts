@@ -11,6 +11,7 @@ export class QrMetrics {
   private readonly replayed: Counter;
   private readonly refusals: Counter;
   private readonly images: Counter;
+  private readonly imageRefusals: Counter;
 
   constructor(metrics: MetricsService) {
     this.issued = metrics.counter('qr_tickets_issued_total', 'QR tickets obtained from WeChat', [
@@ -25,6 +26,11 @@ export class QrMetrics {
       'code',
     ]);
     this.images = metrics.counter('qr_images_served_total', 'QR images served over HTTP', ['format']);
+    this.imageRefusals = metrics.counter(
+      'qr_image_refusals_total',
+      'QR image requests refused for a missing, malformed, forged or expired signed link, by reason',
+      ['reason'],
+    );
   }
 
   ticketIssued(kind: string, source: IssueSource): void {
@@ -38,5 +44,8 @@ export class QrMetrics {
   }
   imageServed(format: string): void {
     this.images.inc({ format });
+  }
+  imageRefused(reason: string): void {
+    this.imageRefusals.inc({ reason });
   }
 }

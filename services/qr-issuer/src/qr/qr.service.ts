@@ -10,8 +10,14 @@ import { Clock, LOGGER } from '@mirror/platform';
 import { QrCodeLimitError, type QrCodeRequest, type QrCodeTicket } from '@mirror/wechat';
 import { QrEventsPublisher } from './qr-events.publisher';
 import { QrImageRenderer, type QrImageFormat } from './qr-image.renderer';
+import { QrImageSigner, type QrImageGrant, type QrImageResource } from './qr-image.signer';
 import { QrMetrics } from './qr.metrics';
-import { MalformedQrPathError, SessionQrExpiredError, SessionQrNotFoundError } from './qr.errors';
+import {
+  MalformedQrPathError,
+  QrImageRefusedError,
+  SessionQrExpiredError,
+  SessionQrNotFoundError,
+} from './qr.errors';
 import { QR_SETTINGS, type QrSettings } from './qr.settings';
 import { SceneTokenGenerator } from './scene-token.generator';
 import { SessionQrRepository, type SessionQr } from './session-qr.repository';
@@ -38,6 +44,7 @@ export class QrService {
     private readonly publisher: QrEventsPublisher,
     private readonly scenes: SceneTokenGenerator,
     private readonly renderer: QrImageRenderer,
+    private readonly signer: QrImageSigner,
     private readonly clock: Clock,
     private readonly metrics: QrMetrics,
     @Inject(QR_SETTINGS) private readonly settings: QrSettings,
@@ -92,8 +99,9 @@ export class QrService {
     return this.toResponse(request, ticket);
   }
 
-  /** The session's code for a mirror screen. */
-  async sessionQr(sessionId: string): Promise<SessionQrView> {
+  /** The session's code for a mirror screen, behind a signed link (`grant`) for `.json`. */
+  async sessionQr(sessionId: string, grant: QrImageGrant): Promise<SessionQrView> {
+    this.authorize(sessionId, 'json', grant);
     const qr = await this.liveSessionQr(sessionId);
     return {
       sessionId: qr.sessionId,
@@ -104,19 +112,41 @@ export class QrService {
     };
   }
 
-  /** The session's QR image, rendered locally from its `url`. */
+  /**
+   * The session's QR image, rendered locally from its `url`, behind a signed link (`grant`).
+   * `secondsLeft` is the shorter of the code's and the link's remaining lives.
+   */
   async sessionImage(
     sessionId: string,
     format: QrImageFormat,
+    grant: QrImageGrant,
   ): Promise<{ image: Buffer; secondsLeft: number }> {
+    const linkExp = this.authorize(sessionId, format, grant);
     const qr = await this.liveSessionQr(sessionId);
     const image = await this.renderer.render(qr.url, format);
     this.metrics.imageServed(format);
-    return { image, secondsLeft: Math.floor((qr.expiresAt - this.clock.now()) / 1000) };
+    const now = this.clock.now();
+    return { image, secondsLeft: Math.floor((Math.min(qr.expiresAt, linkExp * 1000) - now) / 1000) };
+  }
+
+  /**
+   * The permission check, before any lookup: without a valid signed link the answer is 403 whether or not the
+   * session exists, so the route tells nobody which sessions there are. Refusals are logged and counted.
+   */
+  private authorize(sessionId: string, format: QrImageResource, grant: QrImageGrant): number {
+    if (!sessionIdSchema.safeParse(sessionId).success) throw new MalformedQrPathError(sessionId);
+    try {
+      return this.signer.verify(sessionId, format, grant);
+    } catch (error) {
+      if (error instanceof QrImageRefusedError) {
+        this.metrics.imageRefused(error.reason);
+        this.logger.warn({ sessionId, format, reason: error.reason }, 'QR image request refused');
+      }
+      throw error;
+    }
   }
 
   private async liveSessionQr(sessionId: string): Promise<SessionQr> {
-    if (!sessionIdSchema.safeParse(sessionId).success) throw new MalformedQrPathError(sessionId);
     const qr = await this.sessions.find(sessionId);
     if (!qr) throw new SessionQrNotFoundError(sessionId);
     if (qr.expiresAt <= this.clock.now()) throw new SessionQrExpiredError(sessionId, new Date(qr.expiresAt));

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { bootstrapService } from '@mirror/platform';
+import { Clock, bootstrapService } from '@mirror/platform';
 import { freePort } from '@mirror/testing';
 import { loadAppConfig } from '../../src/config';
 import { qrIssuerService } from '../../src/main';
@@ -32,6 +32,15 @@ export class QrIssuerReplica {
       .split('\n')
       .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
       .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+  }
+
+  /**
+   * Moves this replica's clock (the platform's `Clock`, which QrService and QrImageSigner share) `ms` ahead
+   * of the wall clock; the returned function puts it back.
+   */
+  skewClock(ms: number): () => void {
+    const now = jest.spyOn(this.app.get(Clock), 'now').mockImplementation(() => Date.now() + ms);
+    return () => now.mockRestore();
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,13 @@ import { ManualClock, MetricsService } from '@mirror/platform';
 import { QrCodeLimitError, type QrCodeRequest, type QrCodeTicket } from '@mirror/wechat';
 import type { QrEventsPublisher } from '../../src/qr/qr-events.publisher';
 import { QrImageRenderer } from '../../src/qr/qr-image.renderer';
-import { MalformedQrPathError, SessionQrExpiredError, SessionQrNotFoundError } from '../../src/qr/qr.errors';
+import { QrImageSigner, type QrImageResource } from '../../src/qr/qr-image.signer';
+import {
+  MalformedQrPathError,
+  QrImageRefusedError,
+  SessionQrExpiredError,
+  SessionQrNotFoundError,
+} from '../../src/qr/qr.errors';
 import { QrMetrics } from '../../src/qr/qr.metrics';
 import { QrService } from '../../src/qr/qr.service';
 import { SceneTokenGenerator } from '../../src/qr/scene-token.generator';
@@ -13,6 +19,7 @@ import type { WeChatQrRepository } from '../../src/qr/wechat-qr.repository';
 
 const SESSION = '01JBQ7Z6Y3G8V2N4K5M6P7R8S9';
 const EXPIRE_SECONDS = 3600;
+const LINK_TTL_SECONDS = 600;
 
 /** Redis as a Map, with the same first-writer-wins semantics. */
 class InMemorySessionQrs {
@@ -58,18 +65,38 @@ function setup() {
   const sessions = new InMemorySessionQrs();
   const announced: SessionQr[] = [];
   const publisher = { announce: async (qr: SessionQr) => void announced.push(qr) };
+  const settings = {
+    expireSeconds: EXPIRE_SECONDS,
+    imageSigningSecret: 'qr-image-signing-secret-for-tests',
+    imageUrlTtlSeconds: LINK_TTL_SECONDS,
+  };
+  const signer = new QrImageSigner(clock, settings);
+  const metrics = new MetricsService();
+  const logs: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const sut = new QrService(
     wechat as unknown as WeChatQrRepository,
     sessions as unknown as SessionQrRepository,
     publisher as unknown as QrEventsPublisher,
     new SceneTokenGenerator(),
     new QrImageRenderer(),
+    signer,
     clock,
-    new QrMetrics(new MetricsService()),
-    { expireSeconds: EXPIRE_SECONDS },
-    pino({ level: 'silent' }),
+    new QrMetrics(metrics),
+    settings,
+    logger,
   );
-  return { sut, clock, wechat, sessions, announced };
+  /** The query of a link the publisher would hand out now. */
+  const link = (sessionId: string, format: QrImageResource) => {
+    const { exp, sig } = signer.sign(sessionId, format, clock.now() + EXPIRE_SECONDS * 1000);
+    return { exp: String(exp), sig };
+  };
+  const refusals = async () =>
+    (await metrics.registry.getSingleMetric('qr_image_refusals_total')!.get()).values.map((v) => [
+      v.labels.reason,
+      v.value,
+    ]);
+  return { sut, clock, wechat, sessions, announced, link, refusals, logs };
 }
 
 const started = (sessionId = SESSION) => ({
@@ -156,17 +183,69 @@ describe(QrService.name, () => {
   });
 
   it('renders the image of a live session code and refuses expired, unknown and malformed ones', async () => {
-    const { sut, clock } = setup();
+    const { sut, clock, link } = setup();
     await sut.issueForSession(started());
-    const { image, secondsLeft } = await sut.sessionImage(SESSION, 'svg');
+    const { image, secondsLeft } = await sut.sessionImage(SESSION, 'svg', link(SESSION, 'svg'));
     expect(image.toString()).toContain('<svg');
-    expect(secondsLeft).toBe(EXPIRE_SECONDS);
+    expect(secondsLeft).toBe(LINK_TTL_SECONDS); // the link ends before the code
 
-    await expect(sut.sessionImage('01JBQ7Z6Y3G8V2N4K5M6P7R8SA', 'png')).rejects.toBeInstanceOf(
+    const unknown = '01JBQ7Z6Y3G8V2N4K5M6P7R8SA';
+    await expect(sut.sessionImage(unknown, 'png', link(unknown, 'png'))).rejects.toBeInstanceOf(
       SessionQrNotFoundError,
     );
-    await expect(sut.sessionImage('../../etc/passwd', 'png')).rejects.toBeInstanceOf(MalformedQrPathError);
+    await expect(sut.sessionImage('../../etc/passwd', 'png', {})).rejects.toBeInstanceOf(
+      MalformedQrPathError,
+    );
     clock.advance(EXPIRE_SECONDS * 1000);
-    await expect(sut.sessionImage(SESSION, 'png')).rejects.toBeInstanceOf(SessionQrExpiredError);
+    await expect(sut.sessionImage(SESSION, 'png', link(SESSION, 'png'))).rejects.toBeInstanceOf(
+      SessionQrExpiredError,
+    );
+  });
+
+  it('checks the link before looking the session up, so an unknown session is refused like a known one', async () => {
+    const { sut, sessions, refusals, logs } = setup();
+    await sut.issueForSession(started());
+    const find = jest.spyOn(sessions, 'find');
+    const unknown = '01JBQ7Z6Y3G8V2N4K5M6P7R8SA';
+    for (const sessionId of [SESSION, unknown]) {
+      await expect(sut.sessionImage(sessionId, 'png', {})).rejects.toMatchObject({
+        constructor: QrImageRefusedError,
+        reason: 'missing',
+      });
+    }
+    await expect(sut.sessionQr(SESSION, { exp: '99999999999', sig: 'A'.repeat(22) })).rejects.toMatchObject({
+      constructor: QrImageRefusedError,
+      reason: 'bad_signature',
+    });
+    expect(find).not.toHaveBeenCalled();
+    expect(await refusals()).toEqual([
+      ['missing', 2],
+      ['bad_signature', 1],
+    ]);
+    const refusedLogs = logs.filter((l) => l.msg === 'QR image request refused');
+    expect(refusedLogs.map((l) => [l.sessionId, l.format, l.reason])).toEqual([
+      [SESSION, 'png', 'missing'],
+      [unknown, 'png', 'missing'],
+      [SESSION, 'json', 'bad_signature'],
+    ]);
+    expect(JSON.stringify(refusedLogs)).not.toContain('A'.repeat(22)); // the presented sig is not logged
+  });
+
+  it('refuses a link once it has expired while the code is still live', async () => {
+    const { sut, clock, link } = setup();
+    await sut.issueForSession(started());
+    const grant = link(SESSION, 'png');
+    clock.advance(LINK_TTL_SECONDS * 1000);
+    await expect(sut.sessionImage(SESSION, 'png', grant)).rejects.toMatchObject({ reason: 'expired' });
+    expect((await sut.sessionImage(SESSION, 'png', link(SESSION, 'png'))).image.length).toBeGreaterThan(0);
+  });
+
+  it('gives the code data behind a link signed for json', async () => {
+    const { sut, link } = setup();
+    const qr = await sut.issueForSession(started());
+    expect(await sut.sessionQr(SESSION, link(SESSION, 'json'))).toMatchObject({ url: qr.url });
+    await expect(sut.sessionQr(SESSION, link(SESSION, 'png'))).rejects.toMatchObject({
+      reason: 'bad_signature',
+    });
   });
 });
