@@ -52,11 +52,10 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
 export type BusRoleName = ServiceName | 'registrar' | 'mirror';
 
 /**
- * Per-mirror channels the bus carries that mirror.ts does not define yet: `control` (session-vision tells a
- * mirror the frame rate it needs) and `vision` (session-vision's per-frame results when
- * VISION_DEBUG_EVENTS is on, read by bench/vision). They belong in MirrorChannel once they have schemas.
+ * Per-mirror channels with no consumer among the roles: `vision` (session-vision's per-frame results when
+ * VISION_DEBUG_EVENTS is on, read by bench/vision, a debugging client of its own).
  */
-export const EXTRA_MIRROR_CHANNELS = ['control', 'vision'] as const;
+export const EXTRA_MIRROR_CHANNELS = ['vision'] as const;
 export type BusMirrorChannel = MirrorChannel | (typeof EXTRA_MIRROR_CHANNELS)[number];
 
 const perMirror = (channel: BusMirrorChannel) => `mirror.*.${channel}`;
@@ -250,7 +249,7 @@ export function rolesOn(subject: string): { producers: BusRoleName[]; consumers:
 
 /** Every subject the contracts define, as contract subjects (per-mirror ones with `*` for the id). */
 export function contractSubjects(): string[] {
-  const mirrorChannels: MirrorChannel[] = ['frame', 'photo', 'display', 'gesture'];
+  const mirrorChannels: MirrorChannel[] = ['frame', 'photo', 'display', 'gesture', 'control'];
   return [
     ...Object.values(Events).map((e) => e.subject),
     ...Object.values(Requests).map((r) => r.subject),

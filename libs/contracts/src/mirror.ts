@@ -4,7 +4,7 @@ import { isoTime, mirrorId, photoId, sessionId, isValidMirrorId } from './primit
 import { ContractViolationError } from './contract-violation.error';
 
 /** Per-mirror subjects: `mirror.<mirrorId>.<channel>`. */
-export type MirrorChannel = 'frame' | 'photo' | 'display' | 'gesture' | 'vision';
+export type MirrorChannel = 'frame' | 'photo' | 'display' | 'gesture' | 'vision' | 'control';
 
 export const MirrorSubjects = {
   /** Wildcard matching one channel of every mirror, e.g. `mirror.*.frame`. */
@@ -20,7 +20,7 @@ export const MirrorSubjects = {
   },
   /** Extracts the mirror id from a per-mirror subject (namespace already stripped); null if malformed. */
   parse(subject: string): { mirrorId: string; channel: MirrorChannel } | null {
-    const m = /^mirror\.([^.]+)\.(frame|photo|display|gesture|vision)$/.exec(subject);
+    const m = /^mirror\.([^.]+)\.(frame|photo|display|gesture|vision|control)$/.exec(subject);
     if (!m || !isValidMirrorId(m[1])) return null;
     return { mirrorId: m[1], channel: m[2] as MirrorChannel };
   },
@@ -99,3 +99,21 @@ export const visionResultSchema = z.object({
   gesture: z.enum(GESTURES).nullable(),
 });
 export const mirrorVision = defineMessage('mirror.*.vision', visionResultSchema);
+
+/** The frame rates a mirror may be asked for: from one frame every ten seconds to 30 per second. */
+export const FRAME_RATE_LIMITS = { min: 0.1, max: 30 } as const;
+
+/**
+ * `mirror.<id>.control` (core NATS): what session-vision needs from the mirror's camera. A mirror sends
+ * frames at this rate (at most its camera's) until told otherwise; it is repeated now and then, so a
+ * restarted mirror learns it within seconds.
+ */
+export const controlSchema = z.object({
+  v: z.literal(1).default(1),
+  kind: z.literal('frame-rate'),
+  fps: z.number().min(FRAME_RATE_LIMITS.min).max(FRAME_RATE_LIMITS.max),
+  /** Why: nobody there (idle) or a session open. */
+  reason: z.enum(['idle', 'session']),
+});
+export type ControlMessage = z.infer<typeof controlSchema>;
+export const mirrorControl = defineMessage('mirror.*.control', controlSchema);

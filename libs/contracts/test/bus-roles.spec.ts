@@ -50,7 +50,7 @@ describe('BUS_ROLES', () => {
   it('gives the planned per-mirror channels a producer and a consumer too', () => {
     expect(rolesOn('mirror.*.control')).toEqual({ producers: ['session-vision'], consumers: ['mirror'] });
     expect(rolesOn('mirror.*.vision').producers).toEqual(['session-vision']);
-    expect(EXTRA_MIRROR_CHANNELS).toEqual(['control', 'vision']);
+    expect(EXTRA_MIRROR_CHANNELS).toEqual(['vision']);
   });
 
   it('has a row for every service', () => {

@@ -1,9 +1,18 @@
 import { env, httpShape, loadConfig, natsShape, redisShape } from '@mirror/config';
 import { randomBytes } from 'crypto';
 import { hostname } from 'os';
+import { FRAME_RATE_LIMITS } from '@mirror/contracts';
 import { z } from 'zod';
 
 export const SERVICE_NAME = 'session-vision';
+
+/** A frame rate within what the control contract allows. */
+const fps = (def: number) =>
+  z.coerce
+    .number({ invalid_type_error: 'must be a number' })
+    .min(FRAME_RATE_LIMITS.min, `must be ≥ ${FRAME_RATE_LIMITS.min}`)
+    .max(FRAME_RATE_LIMITS.max, `must be ≤ ${FRAME_RATE_LIMITS.max}`)
+    .default(def);
 
 const fraction = (def: number) =>
   z.coerce
@@ -43,6 +52,12 @@ export const configShape = {
   HAND_DETECTOR_INTERVAL_FRAMES: env.int(5, 1, 1000),
   /** A replica owns a mirror for this long unless it renews (it renews while frames arrive). */
   MIRROR_LEASE_MS: env.int(3000, 200, 60000),
+  /** Frames on demand: the rate a mirror is asked for while nobody is in front of it… */
+  VISION_IDLE_FPS: fps(2),
+  /** …and during a session (gestures need it); a mirror sends at most its camera's rate. */
+  VISION_SESSION_FPS: fps(10),
+  /** How often the advice is repeated, so a restarted mirror learns it. */
+  FRAME_RATE_ADVICE_MS: env.int(10000, 1000, 600000),
   SWEEP_INTERVAL_MS: env.int(1000, 50, 60000),
   /** Publish a small JSON result per analysed frame on `mirror.<id>.vision` (debugging, latency bench). */
   VISION_DEBUG_EVENTS: env.bool(false),

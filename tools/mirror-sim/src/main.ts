@@ -76,6 +76,7 @@ async function main() {
     if (label !== lastLabel) say(`frame ${seq}: ${label}`);
     lastLabel = label;
   });
+  mirror.on('frame-rate', (fps: number, reason: string) => say(`frame rate ${fps} fps (${reason})`));
   mirror.on('display', (d) =>
     say(
       d.kind === 'qr'

@@ -1,5 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { MirrorSubjects, decode, mirrorDisplay, mirrorGesture, type Gesture } from '@mirror/contracts';
+import {
+  MirrorSubjects,
+  decode,
+  mirrorControl,
+  mirrorDisplay,
+  mirrorGesture,
+  type ControlMessage,
+  type Gesture,
+} from '@mirror/contracts';
 import type { NatsClient } from '@mirror/nats';
 import type { Subscription } from '@nats-io/transport-node';
 import sharp from 'sharp';
@@ -12,6 +20,7 @@ export type GestureMessage = z.infer<typeof mirrorGesture.schema>;
 
 export interface MirrorSimulatorOptions {
   mirrorId: string;
+  /** The camera's rate: the frame sequence advances at it; frames are sent at most this often. */
   fps: number;
   loop: boolean;
   /** In a session, take a photo this many seconds after it started (0: only on thumbs_up). */
@@ -26,16 +35,21 @@ export interface PhotoTaken {
 }
 
 /**
- * Behaves like a mirror device: publishes camera frames, listens to its display and gesture subjects,
- * and takes a photo (publishes the current frame as a photo) on thumbs_up.
+ * Behaves like a mirror device: publishes camera frames, listens to its display, gesture and control
+ * subjects, and takes a photo (publishes the current frame as a photo) on thumbs_up. Frames go out at the rate
+ * session-vision asks for on `mirror.<id>.control` (at most the camera's), while the camera keeps running:
+ * a slower rate skips frames, it does not slow the scene down.
  * Events: 'frame' (seq, label), 'display' (DisplayMessage), 'gesture' (GestureMessage), 'photo' (PhotoTaken),
- * 'error' (Error), 'end'.
+ * 'frame-rate' (fps, reason), 'error' (Error), 'end'.
  */
 export class MirrorSimulator extends EventEmitter {
   private seq = 0;
   private timer?: NodeJS.Timeout;
   private subscriptions: Subscription[] = [];
   private current?: Frame;
+  /** How often frames go out: the camera's rate until session-vision asks for another. */
+  private sendEveryMs: number;
+  private lastSentAt = -Infinity;
   private autoPhoto?: NodeJS.Timeout;
   sessionId?: string;
   lastDisplay?: DisplayMessage;
@@ -46,6 +60,7 @@ export class MirrorSimulator extends EventEmitter {
   ) {
     super();
     MirrorSubjects.of('frame', options.mirrorId); // refuses a malformed mirror id up front
+    this.sendEveryMs = 1000 / options.fps;
   }
 
   /** Starts listening and publishing `frames` at the configured rate. */
@@ -57,6 +72,9 @@ export class MirrorSimulator extends EventEmitter {
       ),
       this.nats.subscribe(MirrorSubjects.of('gesture', mirrorId), (msg) =>
         this.onGesture(decode(mirrorGesture, msg.data)),
+      ),
+      this.nats.subscribe(MirrorSubjects.of('control', mirrorId), (msg) =>
+        this.onControl(decode(mirrorControl, msg.data)),
       ),
     );
     let i = 0;
@@ -70,6 +88,10 @@ export class MirrorSimulator extends EventEmitter {
         i = 0;
       }
       this.current = frames[i++];
+      const now = performance.now();
+      // half a camera frame of slack, so a rate that divides the camera's is kept exactly
+      if (now - this.lastSentAt < this.sendEveryMs - 500 / this.options.fps) return;
+      this.lastSentAt = now;
       this.seq++;
       this.nats.publishRaw(MirrorSubjects.of('frame', mirrorId), this.current.jpeg, {
         ts: String(Date.now()),
@@ -79,6 +101,15 @@ export class MirrorSimulator extends EventEmitter {
     };
     tick(); // the camera is live from the start: a gesture never finds the mirror without a frame
     this.timer = setInterval(tick, 1000 / this.options.fps);
+  }
+
+  /** Frames at the rate session-vision needs, never above the camera's. */
+  private onControl(message: ControlMessage): void {
+    const fps = Math.min(message.fps, this.options.fps);
+    const every = 1000 / fps;
+    if (every === this.sendEveryMs) return;
+    this.sendEveryMs = every;
+    this.emit('frame-rate', fps, message.reason);
   }
 
   private onDisplay(message: DisplayMessage): void {

@@ -1,4 +1,4 @@
-import { MirrorSubjects, mirrorDisplay, mirrorGesture } from '@mirror/contracts';
+import { MirrorSubjects, mirrorDisplay, mirrorGesture, mirrorControl } from '@mirror/contracts';
 import {
   MirrorSimulator,
   ScreenServer,
@@ -61,6 +61,47 @@ describe(MirrorSimulator.name, () => {
     expect(seqs.slice(0, 3)).toEqual([seqs[0], seqs[0] + 1, seqs[0] + 2]);
     expect(Number(got[0].headers?.get('ts'))).toBeGreaterThan(Date.now() - 10000);
     expect((await sharp(Buffer.from(got[0].data)).metadata()).format).toBe('jpeg');
+  });
+
+  it('sends frames at the rate session-vision asks for, never above its camera, while the scene keeps time', async () => {
+    const got: Msg[] = [];
+    const sub = nats.subscribe(MirrorSubjects.of('frame', mirrorId), (m) => void got.push(m));
+    const sequence = Array.from({ length: 40 }, (_, i) => ({
+      jpeg: Buffer.from([0xff, 0xd8, i]),
+      label: `f${i}`,
+    }));
+    sut.start(sequence);
+    const rates: number[] = [];
+    sut.on('frame-rate', (fps: number) => rates.push(fps));
+    const sentIn = async (ms: number) => {
+      const from = got.length;
+      await new Promise((r) => setTimeout(r, ms));
+      return got.length - from;
+    };
+    expect(await sentIn(1000)).toBeGreaterThanOrEqual(14); // the camera's 20 fps before any advice
+    nats.emit(mirrorControl, MirrorSubjects.of('control', mirrorId), {
+      kind: 'frame-rate',
+      fps: 2,
+      reason: 'idle',
+    });
+    await waitFor(() => rates.length === 1);
+    await sentIn(300);
+    const idle = await sentIn(2000);
+    expect(idle).toBeGreaterThanOrEqual(3);
+    expect(idle).toBeLessThanOrEqual(5);
+    // frames skipped, not slowed: the camera moved on ~20 frames per second meanwhile
+    const [a, b] = got.slice(-2).map((m) => m.data[2]);
+    expect((b - a + 40) % 40).toBeGreaterThanOrEqual(8);
+    nats.emit(mirrorControl, MirrorSubjects.of('control', mirrorId), {
+      kind: 'frame-rate',
+      fps: 30,
+      reason: 'session',
+    });
+    await waitFor(() => rates.length === 2);
+    expect(rates).toEqual([2, 20]); // capped at the camera's rate
+    await sentIn(200);
+    expect(await sentIn(1000)).toBeGreaterThanOrEqual(14);
+    sub.unsubscribe();
   });
 
   it('shows the session QR on its screen and takes a photo on thumbs_up', async () => {

@@ -11,6 +11,7 @@ import {
   type MirrorPresence,
   type PresenceEvent,
 } from './presence-state-machine';
+import { FrameRateAdvisor } from './frame-rate.advisor';
 import { SessionEventsPublisher } from './session-events.publisher';
 import { SESSIONS_SETTINGS, type SessionsSettings } from './sessions.settings';
 
@@ -35,6 +36,7 @@ export class SessionService {
   constructor(
     private readonly repository: MirrorStateRepository,
     private readonly publisher: SessionEventsPublisher,
+    private readonly frameRate: FrameRateAdvisor,
     private readonly clock: Clock,
     private readonly metrics: VisionMetrics,
     @Inject(SESSIONS_SETTINGS) private readonly settings: SessionsSettings,
@@ -57,6 +59,7 @@ export class SessionService {
   /** Drops what this replica holds of a mirror it no longer owns. */
   forget(mirrorId: string): void {
     this.mirrors.delete(mirrorId);
+    this.frameRate.forget(mirrorId);
   }
 
   /** The open session of an owned mirror, if any. */
@@ -73,6 +76,7 @@ export class SessionService {
   async observe(mirrorId: string, present: boolean, at: number): Promise<SessionChange> {
     const t = observe(this.stored(mirrorId).presence, present, at, this.settings.presence, ulid);
     await this.commit(mirrorId, t.state, t.events);
+    this.frameRate.update(mirrorId, Boolean(t.state.session));
     return { session: t.state.session, events: t.events };
   }
 
@@ -81,6 +85,7 @@ export class SessionService {
     const t = expire(this.stored(mirrorId).presence, this.clock.now(), this.settings.presence);
     if (t.events.length) await this.commit(mirrorId, t.state, t.events);
     await this.flushOutbox(mirrorId);
+    this.frameRate.update(mirrorId, Boolean(this.session(mirrorId)));
     return { session: this.session(mirrorId), events: t.events };
   }
 

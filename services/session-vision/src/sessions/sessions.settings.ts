@@ -10,6 +10,8 @@ export interface SessionsSettings {
   /** A replica owns a mirror for this long unless it renews the lease. */
   leaseMs: number;
   presence: PresenceSettings;
+  /** Frames on demand: what each mirror is asked for, and how often the advice is repeated. */
+  frameRate: { idleFps: number; sessionFps: number; refreshMs: number };
 }
 
 /** The sessions part of the environment. */
@@ -23,6 +25,9 @@ export function sessionsSettings(
     | 'PRESENCE_STAY_K'
     | 'SESSION_ABSENCE_MS'
     | 'SESSION_FRAMES_STOPPED_MS'
+    | 'VISION_IDLE_FPS'
+    | 'VISION_SESSION_FPS'
+    | 'FRAME_RATE_ADVICE_MS'
   >,
 ): SessionsSettings {
   return {
@@ -34,6 +39,11 @@ export function sessionsSettings(
       stayK: config.PRESENCE_STAY_K,
       absenceMs: config.SESSION_ABSENCE_MS,
       framesStoppedMs: config.SESSION_FRAMES_STOPPED_MS,
+    },
+    frameRate: {
+      idleFps: config.VISION_IDLE_FPS,
+      sessionFps: config.VISION_SESSION_FPS,
+      refreshMs: config.FRAME_RATE_ADVICE_MS,
     },
   };
 }

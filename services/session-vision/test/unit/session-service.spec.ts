@@ -1,5 +1,7 @@
 import { ManualClock } from '@mirror/platform';
 import { testLogger } from '@mirror/testing';
+import type { NatsClient } from '@mirror/nats';
+import { FrameRateAdvisor } from '../../src/sessions/frame-rate.advisor';
 import type { MirrorStateRepository, StoredMirror } from '../../src/sessions/mirror-state.repository';
 import { DEFAULT_PRESENCE_SETTINGS, type PresenceEvent } from '../../src/sessions/presence-state-machine';
 import type { SessionEventsPublisher } from '../../src/sessions/session-events.publisher';
@@ -21,15 +23,27 @@ function setup() {
       published.push(e.type);
     },
   };
+  const settings = {
+    replicaId: 'r1',
+    leaseMs: 3000,
+    presence: { ...DEFAULT_PRESENCE_SETTINGS, absenceMs: 1000 },
+    frameRate: { idleFps: 2, sessionFps: 10, refreshMs: 10_000 },
+  };
+  const advice: { subject: string; fps: number; reason: string }[] = [];
+  const nats = {
+    emit: (_c: unknown, subject: string, p: { fps: number; reason: string }) =>
+      void advice.push({ subject, fps: p.fps, reason: p.reason }),
+  };
   const sut = new SessionService(
     repository as unknown as MirrorStateRepository,
     publisher as unknown as SessionEventsPublisher,
+    new FrameRateAdvisor(nats as unknown as NatsClient, clock, settings),
     clock,
     { session: () => undefined } as unknown as VisionMetrics,
-    { replicaId: 'r1', leaseMs: 3000, presence: { ...DEFAULT_PRESENCE_SETTINGS, absenceMs: 1000 } },
+    settings,
     testLogger(),
   );
-  return { sut, clock, saved, published, fail: (f: boolean) => (failing = f) };
+  return { sut, clock, saved, published, advice, fail: (f: boolean) => (failing = f) };
 }
 
 describe(SessionService.name, () => {
@@ -67,5 +81,23 @@ describe(SessionService.name, () => {
     expect(sut.isIdle('m1')).toBe(false); // frames stopped only 1 s ago
     clock.advance(DEFAULT_PRESENCE_SETTINGS.framesStoppedMs);
     expect(sut.isIdle('m1')).toBe(true);
+  });
+
+  it('asks the mirror for few frames while nobody is there and more during a session, and repeats it now and then', async () => {
+    const { sut, clock, advice } = setup();
+    await sut.resume('m1');
+    await sut.observe('m1', false, clock.now());
+    expect(advice).toEqual([{ subject: 'mirror.m1.control', fps: 2, reason: 'idle' }]);
+    await sut.observe('m1', false, clock.now() + 100);
+    expect(advice).toHaveLength(1); // unchanged and recent: not repeated
+    for (let i = 0; i < 3; i++) await sut.observe('m1', true, clock.now() + 200 + i * 100);
+    expect(advice.at(-1)).toEqual({ subject: 'mirror.m1.control', fps: 10, reason: 'session' });
+    const count = advice.length;
+    clock.advance(11_000);
+    await sut.observe('m1', true, clock.now());
+    expect(advice).toHaveLength(count + 1); // repeated for a mirror that may have restarted
+    clock.advance(2_000);
+    await sut.expireIfDue('m1');
+    expect(advice.at(-1)).toEqual({ subject: 'mirror.m1.control', fps: 2, reason: 'idle' });
   });
 });
