@@ -9,8 +9,8 @@ import { WeChatEventsPublisher } from './wechat-events.publisher';
 /** `/wechat`: WeChat's callbacks in, `wechat.*` events and passive replies out. */
 @Module({
   providers: [
+    // Not in `controllers`: it mounts /wechat on the HTTP server ahead of Express itself (see its JSDoc).
     CallbackController,
-
     CallbackService,
     CallbackGuardRepository,
     WeChatEventsPublisher,

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Requests, type GalleryGetResponse } from '@mirror/contracts';
 import { NatsClient, RequestRefusedError } from '@mirror/nats';
+import { Clock } from '@mirror/platform';
 import { customerFromCookieHeader } from '@mirror/web-auth';
 import { ME_SETTINGS, type MeSettings } from './me.settings';
 
@@ -18,14 +19,17 @@ export class MeService {
   constructor(
     private readonly nats: NatsClient,
     @Inject(ME_SETTINGS) private readonly settings: MeSettings,
+    private readonly clock: Clock,
   ) {}
 
+  /** The openid a genuine, unexpired customer cookie names; NotSignedInError otherwise. */
   customer(cookieHeader: string | undefined): string {
-    const openid = customerFromCookieHeader(cookieHeader, this.settings.cookieSecret);
+    const openid = customerFromCookieHeader(cookieHeader, this.settings.cookieSecret, this.clock.now());
     if (!openid) throw new NotSignedInError();
     return openid;
   }
 
+  /** The customer's photos, grouped by visit, with short-lived signed URLs (binding's `binding.gallery.get`). */
   gallery(openid: string): Promise<GalleryGetResponse> {
     return this.nats.request(Requests.galleryGet, { openid }, { timeoutMs: 3000 });
   }

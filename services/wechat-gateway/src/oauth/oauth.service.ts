@@ -56,6 +56,7 @@ export class OAuthService {
     ]);
   }
 
+  /** Verifies the callback and signs the customer in; OAuthCallbackError says which rule refused it. */
   async signIn(input: OAuthCallbackInput): Promise<OAuthSignIn> {
     try {
       const result = await this.attempt(input);
