@@ -219,6 +219,22 @@ describe('the whole loop', () => {
       const tile = tab.locator(`figure[data-photo="${photo.photoId}"]`);
       await tile.locator('img').waitFor();
       expect(await tab.locator('h1').textContent()).toBe('我的试衣照片');
+      // the thumbnail loaded (the element can be there before its bytes are)
+      await tile.locator('img').evaluate(
+        (img) =>
+          new Promise<void>((resolve, reject) => {
+            const i = img as unknown as {
+              complete: boolean;
+              naturalWidth: number;
+              onload: unknown;
+              onerror: unknown;
+            };
+            if (i.complete)
+              return i.naturalWidth > 0 ? resolve() : reject(new Error('the thumbnail did not load'));
+            i.onload = () => resolve();
+            i.onerror = () => reject(new Error('the thumbnail did not load'));
+          }),
+      );
       expect(
         await tile
           .locator('img')

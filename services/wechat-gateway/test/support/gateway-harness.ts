@@ -109,7 +109,11 @@ export class GatewayHarness {
       new CallbackSigner(TOKEN, APP_ID, aesKey),
       app.get(LOGGER),
     );
-    if (options.binding !== false) harness.serveBinding();
+    if (options.binding !== false) {
+      harness.serveBinding();
+      // the server knows the fake binding before the first callback: else a busy machine sees "no responders"
+      await bus.nc.flush();
+    }
     return harness;
   }
 
