@@ -2,11 +2,14 @@ import {
   AppIdMismatchError,
   CallbackSigner,
   ManualClock,
+  MessageDecryptionError,
   MsgSignatureMismatchError,
   SignatureMismatchError,
   WeChatMessageCrypto,
   buildTextReply,
   callbackReplyBody,
+  computeMsgSignature,
+  computeSignature,
   openCallback,
   type SignedRequest,
 } from '@mirror/wechat';
@@ -58,6 +61,33 @@ describe(CallbackSigner.name, () => {
     expect(open({ token: 'a-forgers-guess' })).toThrow(SignatureMismatchError);
     expect(open({ msgSignature: '0'.repeat(40) })).toThrow(MsgSignatureMismatchError);
     expect(open({ appId: 'wxsomeoneelse00000' })).toThrow(AppIdMismatchError);
+    // A given Encrypt value is signed as it is, so it gets past msg_signature and fails to decrypt.
+    expect(open({ encrypt: Buffer.alloc(48, 7).toString('base64') })).toThrow(MessageDecryptionError);
+    expect(open({ encrypt: 'not base64 at all!' })).toThrow(MessageDecryptionError);
+  });
+
+  it('builds the query and body WeChat sends in each mode, with a given timestamp, nonce and openid', () => {
+    const xml = sut.xml(scanFields);
+    const fixed = { timestamp: '1767225600', nonce: 'n0nce', openid: 'oCustomer1' };
+    const plain = sut.sign(xml, { mode: 'plain', ...fixed });
+    expect(plain).toEqual({
+      query: { signature: computeSignature(token, '1767225600', 'n0nce'), ...fixed },
+      body: xml,
+    });
+    const safe = sut.sign(xml, { mode: 'safe', ...fixed });
+    const encrypt = /<Encrypt><!\[CDATA\[([^\]]+)\]\]><\/Encrypt>/.exec(safe.body)![1];
+    expect(safe.body).toBe(
+      `<xml><ToUserName><![CDATA[gh_signer]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`,
+    );
+    expect(safe.query).toEqual({
+      ...plain.query,
+      encrypt_type: 'aes',
+      msg_signature: computeMsgSignature(token, '1767225600', 'n0nce', encrypt),
+    });
+    const compat = sut.sign(xml, { mode: 'compat', ...fixed });
+    expect(compat.body.startsWith(xml.replace(/<\/xml>$/, '<Encrypt>'))).toBe(true);
+    expect(sut.defaultMode).toBe('safe');
+    expect(new CallbackSigner({ token, appId }).defaultMode).toBe('plain');
   });
 
   it('uses its clock for the timestamp', () => {
@@ -70,6 +100,19 @@ describe(CallbackSigner.name, () => {
     const reply = buildTextReply({ toUser: 'oCustomer1', fromUser: 'gh_signer', content: '你好' });
     expect(sut.openReply(callbackReplyBody(reply, crypto))).toBe(reply);
     expect(sut.openReply('success')).toBe('success');
+  });
+
+  it('refuses a safe-mode reply whose MsgSignature does not match', () => {
+    const sealed = callbackReplyBody(
+      buildTextReply({ toUser: 'o1', fromUser: 'gh_signer', content: 'x' }),
+      crypto,
+    );
+    const forged = sealed.replace(
+      /<MsgSignature><!\[CDATA\[[0-9a-f]+\]\]>/,
+      `<MsgSignature><![CDATA[${'0'.repeat(40)}]]>`,
+    );
+    expect(forged).not.toBe(sealed);
+    expect(() => sut.openReply(forged)).toThrow(MsgSignatureMismatchError);
   });
 
   it('refuses an encrypted mode without an EncodingAESKey', () => {
