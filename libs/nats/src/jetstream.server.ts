@@ -14,7 +14,7 @@ import type { StreamName } from '@mirror/contracts';
 import type { MetricsService } from '@mirror/platform';
 import { ConsumerRunner } from './consumer.runner';
 import type { NatsClient } from './nats.client';
-import { planBindings, type Binding, type DeclaredHandler } from './nats-patterns';
+import { planBindings, type Binding, type DeclaredHandler, type ProviderResolver } from './nats-patterns';
 
 /** Transport id of JetStreamServer, to bind a pattern to it alone: `@EventPattern(subject, JETSTREAM, {…})`. */
 export const JETSTREAM_TRANSPORT = Symbol('NATS_JETSTREAM');
@@ -24,6 +24,8 @@ export interface JetStreamServerOptions {
   streams: StreamName[];
   logger: Logger;
   metrics: MetricsService;
+  /** Reads the `settings` providers that consumers name (the application's `get`); without it they are refused. */
+  resolve?: ProviderResolver;
 }
 
 /**
@@ -74,7 +76,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   }
 
   private async start(): Promise<void> {
-    const bindings = planBindings(this.declared);
+    const bindings = planBindings(this.declared, this.options.resolve);
     const consumed = bindings.flatMap((b) => (b.kind === 'jetstream' ? [b.stream] : []));
     await this.client.ensureStreams([...this.options.streams, ...consumed], {
       deadLetters: consumed.length > 0,

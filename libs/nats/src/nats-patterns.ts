@@ -1,3 +1,4 @@
+import type { InjectionToken } from '@nestjs/common';
 import type { MessageHandler } from '@nestjs/microservices';
 import {
   STREAMS,
@@ -23,7 +24,20 @@ export interface JetStreamEventOptions {
   ackWaitMs?: number;
   /** Delay before the n-th redelivery after a transient failure, ms (the last value repeats). */
   backoffMs?: number[];
+  /**
+   * A provider (the feature's settings token, e.g. PHOTO_SETTINGS) read when the transport starts: those of
+   * its `concurrency`, `maxDeliver`, `ackWaitMs` and `backoffMs` that are set replace the values above; its
+   * other fields are ignored. Decorator options are fixed when the class is declared; this lets a consumer
+   * follow the environment without the handler reading it.
+   */
+  settings?: InjectionToken;
 }
+
+/** The consumer options a `settings` provider may set. */
+export const TUNABLE_CONSUMER_OPTIONS = ['concurrency', 'maxDeliver', 'ackWaitMs', 'backoffMs'] as const;
+
+/** Looks a provider up by its token (the application's `get`); throws when nothing provides it. */
+export type ProviderResolver = (token: InjectionToken) => unknown;
 
 /** `@EventPattern(subject, {stream, durable, raw: true, …})`: the handler gets the message bytes (photos). */
 export interface RawJetStreamOptions extends JetStreamEventOptions {
@@ -84,7 +98,16 @@ export const CONSUMER_DEFAULTS = {
   backoffMs: [1000, 5000, 15000, 30000, 60000],
 };
 
-const JETSTREAM_KEYS = ['durable', 'concurrency', 'maxDeliver', 'ackWaitMs', 'backoffMs', 'raw', 'stream'];
+const JETSTREAM_KEYS = [
+  'durable',
+  'concurrency',
+  'maxDeliver',
+  'ackWaitMs',
+  'backoffMs',
+  'raw',
+  'stream',
+  'settings',
+];
 const CORE_KEYS = ['core', 'queue'];
 const REQUEST_KEYS = ['queue'];
 
@@ -93,8 +116,9 @@ const REQUEST_KEYS = ['queue'];
  * each. Refuses, naming the pattern, what would silently misbehave: an unknown subject, an unknown or
  * invalid option, a durable used twice, two responders (or a responder and a listener) on one subject.
  * Two event handlers of one subject are two independent consumers (each with its own durable).
+ * `resolve` reads the `settings` providers of consumers that name one (connectNatsTransport passes the app's).
  */
-export function planBindings(declared: DeclaredHandler[]): Binding[] {
+export function planBindings(declared: DeclaredHandler[], resolve?: ProviderResolver): Binding[] {
   const problems: string[] = [];
   const bindings: Binding[] = [];
   for (const d of declared) {
@@ -127,7 +151,7 @@ export function planBindings(declared: DeclaredHandler[]): Binding[] {
         handler: d.handler,
       });
     } else {
-      const binding = planConsumer(subject, d, fail);
+      const binding = planConsumer(subject, d, resolve, fail);
       if (binding) bindings.push(binding);
     }
   }
@@ -139,10 +163,12 @@ export function planBindings(declared: DeclaredHandler[]): Binding[] {
 function planConsumer(
   subject: string,
   d: DeclaredHandler,
+  resolve: ProviderResolver | undefined,
   fail: (reason: string) => void,
 ): Binding | undefined {
-  const o = d.extras;
-  if (!checkKeys(o, JETSTREAM_KEYS, fail)) return undefined;
+  if (!checkKeys(d.extras, JETSTREAM_KEYS, fail)) return undefined;
+  const o = withSettings(d.extras, resolve, fail);
+  if (!o) return undefined;
   if (typeof o.durable !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(o.durable)) {
     fail('needs `durable`, a consumer name of letters, digits, - and _ (or `core: true` for core NATS)');
     return undefined;
@@ -195,6 +221,43 @@ function planConsumer(
     backoffMs,
     handler: d.handler,
   };
+}
+
+/** The pattern's options with the tunable ones its `settings` provider sets (read now, at start-up). */
+function withSettings(
+  extras: Record<string, unknown>,
+  resolve: ProviderResolver | undefined,
+  fail: (reason: string) => void,
+): Record<string, unknown> | undefined {
+  const { settings: token, ...options } = extras;
+  if (token === undefined) return options;
+  const name = tokenName(token);
+  if (!resolve) {
+    fail(
+      `\`settings\` (${name}) needs a transport that can read providers: connect it with connectNatsTransport`,
+    );
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = resolve(token as InjectionToken);
+  } catch {
+    fail(`\`settings\` (${name}) is not provided: provide it in a module the application imports`);
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) {
+    fail(`\`settings\` (${name}) must provide an object, not ${value === null ? 'null' : typeof value}`);
+    return undefined;
+  }
+  const tuned = value as Record<string, unknown>;
+  for (const key of TUNABLE_CONSUMER_OPTIONS) if (tuned[key] !== undefined) options[key] = tuned[key];
+  return options;
+}
+
+function tokenName(token: unknown): string {
+  if (typeof token === 'symbol') return token.description ?? token.toString();
+  if (typeof token === 'function') return token.name;
+  return String(token);
 }
 
 function conflicts(bindings: Binding[]): string[] {

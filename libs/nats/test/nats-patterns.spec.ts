@@ -116,4 +116,76 @@ describe(planBindings.name, () => {
       problems([request(Requests.photoUrl.subject), event(Requests.photoUrl.subject, { core: true })]),
     ).toHaveLength(1);
   });
+
+  describe('settings', () => {
+    const SETTINGS = Symbol('PHOTO_SETTINGS');
+    const from =
+      (provided: Record<symbol, unknown>) =>
+      (token: unknown): unknown => {
+        if (!((token as symbol) in provided)) throw new Error('not provided');
+        return provided[token as symbol];
+      };
+    const photos = (extras: Record<string, unknown> = {}) =>
+      event('mirror.*.photo', {
+        raw: true,
+        stream: 'PHOTOS_IN',
+        durable: 'photo-store-photos',
+        concurrency: 2,
+        maxDeliver: 200,
+        settings: SETTINGS,
+        ...extras,
+      });
+
+    it('takes the tunable options its provider sets, read when the transport starts, and ignores the rest', () => {
+      const [sut] = planBindings(
+        [photos()],
+        from({ [SETTINGS]: { concurrency: 7, ackWaitMs: 12000, bucket: 'photos', durable: 'other' } }),
+      );
+      expect(sut).toMatchObject({
+        durable: 'photo-store-photos',
+        concurrency: 7,
+        ackWaitMs: 12000,
+        maxDeliver: 200,
+        backoffMs: [1000, 5000, 15000, 30000, 60000],
+      });
+    });
+
+    it('keeps the declared options the provider leaves unset', () => {
+      const [sut] = planBindings([photos()], from({ [SETTINGS]: { ackWaitMs: undefined, region: 'x' } }));
+      expect(sut).toMatchObject({ concurrency: 2, ackWaitMs: 30000 });
+    });
+
+    it('refuses, naming the pattern and the token, settings nobody provides or that are not an object', () => {
+      expect(problems([photos()])).toEqual([
+        expect.stringMatching(
+          /^@EventPattern\('mirror\.\*\.photo'\) \(durable photo-store-photos\): `settings` \(PHOTO_SETTINGS\) needs a transport that can read providers/,
+        ),
+      ]);
+      const refused = (provided: Record<symbol, unknown>) => {
+        try {
+          planBindings([photos()], from(provided));
+        } catch (e) {
+          if (e instanceof NatsPatternError) return e.problems;
+          throw e;
+        }
+        return [];
+      };
+      expect(refused({})).toEqual([expect.stringContaining('`settings` (PHOTO_SETTINGS) is not provided')]);
+      expect(refused({ [SETTINGS]: 7 })).toEqual([
+        expect.stringContaining('must provide an object, not number'),
+      ]);
+      expect(refused({ [SETTINGS]: { concurrency: 0 } })).toEqual([
+        expect.stringContaining('`concurrency` must be a positive whole number'),
+      ]);
+    });
+
+    it('is an option of durable consumers only', () => {
+      expect(problems([event('mirror.*.frame', { core: true, settings: SETTINGS })])).toEqual([
+        expect.stringContaining('unknown option settings'),
+      ]);
+      expect(problems([request(Requests.photoUrl.subject, { settings: SETTINGS })])).toEqual([
+        expect.stringContaining('unknown option settings'),
+      ]);
+    });
+  });
 });

@@ -194,6 +194,44 @@ describe(JetStreamServer.name, () => {
     }
   });
 
+  it("reads a consumer's `settings` provider when it starts: each application its own", async () => {
+    const TUNING = Symbol('TUNING');
+    @Controller()
+    class Tuned {
+      @EventPattern(Events.sessionEnded.subject, { durable: 'tuned', maxDeliver: 7, settings: TUNING })
+      async ended() {}
+    }
+    // provided as a service's InfrastructureModule provides its settings: a global module of its own
+    const tuning = (value: object) => {
+      @Global()
+      @Module({ providers: [{ provide: TUNING, useValue: value }], exports: [TUNING] })
+      class TuningModule {}
+      return TuningModule;
+    };
+    const apps = [
+      await startProbeService({
+        namespace: namespace(),
+        controllers: [Tuned],
+        imports: [tuning({ ackWaitMs: 4000, other: 'ignored' })],
+      }),
+      await startProbeService({
+        namespace: namespace(),
+        controllers: [Tuned],
+        imports: [tuning({ ackWaitMs: 9000 })],
+      }),
+    ];
+    try {
+      const consumer = async (app: INestApplication) => {
+        const nats = app.get(NatsClient);
+        return (await nats.jsm.consumers.info(nats.ns.stream('SESSIONS'), 'tuned')).config;
+      };
+      expect(await consumer(apps[0])).toMatchObject({ ack_wait: 4000 * 1e6, max_deliver: 7 });
+      expect(await consumer(apps[1])).toMatchObject({ ack_wait: 9000 * 1e6, max_deliver: 7 });
+    } finally {
+      for (const app of apps) await app.close();
+    }
+  });
+
   describe('on shutdown', () => {
     const events: string[] = [];
     let release!: () => void;

@@ -8,7 +8,8 @@ import { S3, S3_PUBLIC, s3Client } from './storage/s3.client';
 /**
  * Everything photo-store's feature uses, built from the config (the only place that reads it): NATS
  * (PHOTOS_IN in, PHOTOS out), the object-storage clients with readiness (the bucket exists and answers),
- * and the photos feature's settings.
+ * and the photos feature's settings. The `minio` clients keep no pool of their own (they use Node's global
+ * HTTP agent, whose idle sockets never hold the process open), so there is nothing to hand to PoolRegistry.
  */
 @Global()
 @Module({})

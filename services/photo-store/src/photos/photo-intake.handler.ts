@@ -20,28 +20,18 @@ export class PhotoIntakeHandler {
     private readonly metrics: PhotoMetrics,
     private readonly clock: Clock,
     @Inject(PHOTO_SETTINGS) private readonly settings: PhotoSettings,
-  ) {
-    // How many photos a replica pulls and holds in memory at once, and the ack wait, come from the
-    // environment, but a decorator's options are fixed when the class is declared. Nest reads them only
-    // when the transport is connected, after every controller is built, so the handler adds the configured
-    // values to the pattern declared below (the same decorator, applied again: its options merge).
-    // One configuration per process, as every service runs; a second app built in the same process
-    // takes its own values when it is connected.
-    const onPhoto = Object.getOwnPropertyDescriptor(PhotoIntakeHandler.prototype, 'onPhoto')!;
-    EventPattern(PHOTOS, { concurrency: settings.concurrency, ackWaitMs: settings.ackWaitMs })(
-      PhotoIntakeHandler.prototype,
-      'onPhoto',
-      onPhoto,
-    );
-  }
+  ) {}
 
   // Transient faults (object storage or NATS away) retry for about three hours before dead-lettering.
+  // How many photos a replica holds at once and the ack wait follow the environment (PHOTO_CONCURRENCY,
+  // PHOTO_ACK_WAIT_MS): the transport reads `concurrency` and `ackWaitMs` of PHOTO_SETTINGS when it starts.
   @EventPattern(PHOTOS, {
     stream: 'PHOTOS_IN',
     durable: PHOTO_CONSUMER,
     raw: true,
     maxDeliver: 200,
     backoffMs: [500, 1000, 2000, 5000, 10000, 30000, 60000],
+    settings: PHOTO_SETTINGS,
   })
   async onPhoto(@Payload() bytes: Uint8Array, @Ctx() ctx: JetStreamContext): Promise<void> {
     const msg = ctx.getMessage();

@@ -2,7 +2,11 @@ import type { AppConfig } from '../config';
 
 export const PHOTO_SETTINGS = Symbol('PHOTO_SETTINGS');
 
-/** The part of the configuration the photo rules, repositories and the intake consumer need. */
+/**
+ * The part of the configuration the photo rules, repositories and the intake consumer need. `concurrency`
+ * and `ackWaitMs` carry the names of the consumer options: the NATS transport reads them from here when it
+ * starts (`settings: PHOTO_SETTINGS` on PhotoIntakeHandler.onPhoto).
+ */
 export interface PhotoSettings {
   bucket: string;
   region: string;

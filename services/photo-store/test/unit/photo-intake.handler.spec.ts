@@ -8,7 +8,7 @@ import type { IncomingPhoto } from '../../src/photos/photo-envelope';
 import type { IntakeResult, PhotoIntakeService } from '../../src/photos/photo-intake.service';
 import { PhotoRejectedError } from '../../src/photos/photo.errors';
 import { PhotoMetrics } from '../../src/photos/photo.metrics';
-import type { PhotoSettings } from '../../src/photos/photos.settings';
+import { PHOTO_SETTINGS, type PhotoSettings } from '../../src/photos/photos.settings';
 
 const settings = (o: Partial<PhotoSettings> = {}): PhotoSettings => ({
   bucket: 'photos',
@@ -33,17 +33,26 @@ function makeSut(result: IntakeResult, o: Partial<PhotoSettings> = {}) {
   return { sut, received };
 }
 
-/** The consumer the transport starts for the handler, from the pattern Nest reads off the method. */
-function consumer() {
+/**
+ * The consumer the transport starts for the handler: the pattern Nest reads off the method, its `settings`
+ * read from the providers (here, PHOTO_SETTINGS alone) as connectNatsTransport does when it starts.
+ */
+function consumer(provided: PhotoSettings) {
   const method = PhotoIntakeHandler.prototype.onPhoto;
-  const [binding] = planBindings([
-    {
-      pattern: (Reflect.getMetadata(PATTERN_METADATA, method) as string[])[0],
-      handler: async () => undefined,
-      isEventHandler: true,
-      extras: Reflect.getMetadata(PATTERN_EXTRAS_METADATA, method) as Record<string, unknown>,
+  const [binding] = planBindings(
+    [
+      {
+        pattern: (Reflect.getMetadata(PATTERN_METADATA, method) as string[])[0],
+        handler: async () => undefined,
+        isEventHandler: true,
+        extras: Reflect.getMetadata(PATTERN_EXTRAS_METADATA, method) as Record<string, unknown>,
+      },
+    ],
+    (token) => {
+      if (token !== PHOTO_SETTINGS) throw new Error(`nothing provides ${String(token)}`);
+      return provided;
     },
-  ]);
+  );
   return binding;
 }
 
@@ -61,8 +70,7 @@ function delivery(): JetStreamContext {
 
 describe(PhotoIntakeHandler.name, () => {
   it('consumes mirror photos from PHOTOS_IN with the configured concurrency and ack wait', () => {
-    makeSut({ outcome: 'duplicate', photoId: 'P1', of: 'P1' }, { concurrency: 7, ackWaitMs: 12000 });
-    expect(consumer()).toMatchObject({
+    expect(consumer(settings({ concurrency: 7, ackWaitMs: 12000 }))).toMatchObject({
       kind: 'jetstream',
       subject: 'mirror.*.photo',
       stream: 'PHOTOS_IN',
@@ -73,9 +81,15 @@ describe(PhotoIntakeHandler.name, () => {
     });
   });
 
-  it('follows the configuration of the handler built last', () => {
-    makeSut({ outcome: 'duplicate', photoId: 'P1', of: 'P1' }, { concurrency: 3, ackWaitMs: 4000 });
-    expect(consumer()).toMatchObject({ concurrency: 3, ackWaitMs: 4000 });
+  it('takes the configuration of the application being started, whatever else was configured before', () => {
+    expect(consumer(settings({ concurrency: 3, ackWaitMs: 4000 }))).toMatchObject({
+      concurrency: 3,
+      ackWaitMs: 4000,
+    });
+    expect(consumer(settings({ concurrency: 5, ackWaitMs: 9000 }))).toMatchObject({
+      concurrency: 5,
+      ackWaitMs: 9000,
+    });
   });
 
   it('hands the subject, headers, bytes and stream sequence to the intake', async () => {
