@@ -20,7 +20,6 @@ const BINDING_TYPEORM_FILES = [
   'database/data-source.ts',
   'database/migration-runner.ts',
   'migrate.ts',
-  'fleet.ts',
   'infrastructure.module.ts',
 ].map((glob) => `${BINDING_SRC}/${glob}`);
 const bindingFolderRegex = (folders) => `^(\\.\\./)+(${folders.join('|')})(/|$)`;

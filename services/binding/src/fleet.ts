@@ -1,75 +1,42 @@
-import { writeFileSync } from 'node:fs';
 import { ConfigError, databaseShape, env, loadConfig } from '@mirror/config';
+import { isValidMirrorId } from '@mirror/contracts';
 import { Clock } from '@mirror/platform';
 import { z } from 'zod';
 import { createDataSource } from './database/data-source';
 import { DatabaseRepository } from './database/database.repository';
+import { pendingMigrations } from './database/migration-runner';
 import { BusMirrorCredentials } from './fleet/bus-mirror-credentials';
-import { FleetError } from './fleet/fleet.errors';
-import { FleetService } from './fleet/fleet.service';
-import { MirrorRegistryRepository } from './fleet/mirror-registry.repository';
+import { credsTarget, writeCredsFile, type CredsTarget } from './fleet/creds-file';
+import { FleetError, InvalidIdError, SchemaNotMigratedError } from './fleet/fleet.errors';
+import { FleetService, type MirrorCredentials, type Registration } from './fleet/fleet.service';
+import { MirrorRegistryRepository, type RegisteredMirror } from './fleet/mirror-registry.repository';
 
 const USAGE = `fleet — register and revoke fitting mirrors (npm run fleet -- <command>)
 
-  mirror add <mirrorId> --store <storeId> [--out <file>]   register (or re-register) a mirror: writes its
-                                                           NATS credential (default ./<mirrorId>.creds, 0600);
-                                                           the credential it replaces is revoked
-  mirror revoke <mirrorId>                                 cut the mirror off the bus (within seconds)
+  mirror add <mirrorId> --store <storeId> [--store-name <name>] [--out <file> | --out -]
+      register (or re-register) a mirror to a store and write its NATS credential (.creds, 0600), by default
+      to $FLEET_AUTHORITY_DIR/creds/mirrors/<mirrorId>.creds; --out - prints it (the seed!) on stdout.
+      Re-registering revokes the credential it replaces.
+  mirror revoke <mirrorId>
+      cut the mirror off the bus: its connection is closed and refused from then on, within seconds.
   mirror list [--store <storeId>]
 
-Environment: DATABASE_URL (binding's Postgres, migrated), NATS_URL, FLEET_AUTHORITY_DIR (the bus's
-authority directory: its account signing seed signs the credential), NATS_NAMESPACE (tests only).`;
+Environment: DATABASE_URL (binding's Postgres, migrated); for add and revoke also NATS_URL and
+FLEET_AUTHORITY_DIR (the bus's authority directory, whose account signing seed signs the credential).
+Exit codes: 0 done; 2 the command or its configuration is wrong (nothing changed); 1 the database or the
+bus did not answer, or the credential could not be written (the message says what state it left).`;
 
-const shape = {
-  ...databaseShape,
+const authorityShape = {
   NATS_URL: env.urlList(['nats', 'tls']),
   NATS_NAMESPACE: env.namespace(),
   FLEET_AUTHORITY_DIR: z.string({ required_error: 'is required' }).min(1, 'is required'),
 };
 
-/** Runs one fleet command; the exit code and a line a shop's SRE can act on. */
-async function main(args: string[]): Promise<void> {
-  const [noun, verb, id] = args;
-  if (noun !== 'mirror' || !['add', 'revoke', 'list'].includes(verb ?? '')) throw new UsageError();
-  const option = (name: string) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const config = loadConfig('fleet', shape);
-  const dataSource = createDataSource({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'fleet' });
-  await dataSource.initialize();
-  try {
-    const db = new DatabaseRepository(dataSource);
-    const credentials = await BusMirrorCredentials.open(
-      config.FLEET_AUTHORITY_DIR,
-      config.NATS_URL,
-      config.NATS_NAMESPACE,
-    );
-    const fleet = new FleetService(new MirrorRegistryRepository(db), db, new Clock(), credentials);
-    if (verb === 'list') {
-      for (const m of await fleet.list(option('store')))
-        console.log(
-          `${m.id}\tstore=${m.storeId ?? '-'}\t${m.revokedAt ? `revoked ${m.revokedAt.toISOString()}` : m.natsUserKey ? 'active' : 'unregistered'}\tlast seen ${m.lastSeenAt.toISOString()}`,
-        );
-      return;
-    }
-    if (!id) throw new UsageError();
-    if (verb === 'add') {
-      const store = option('store');
-      if (!store) throw new UsageError('mirror add needs --store <storeId>');
-      const out = option('out') ?? `./${id}.creds`;
-      const { creds, replaced } = await fleet.register(id, store);
-      writeFileSync(out, creds, { mode: 0o600 });
-      console.log(
-        `mirror ${id} registered to store ${store}; credential written to ${out}${replaced ? ' (the previous one is revoked)' : ''}`,
-      );
-    } else {
-      await fleet.revoke(id);
-      console.log(`mirror ${id} revoked: its connection is cut and it cannot sign in again`);
-    }
-  } finally {
-    await dataSource.destroy();
-  }
+/** Where the command reads its environment and writes its answers (the process's, or a test's). */
+export interface FleetIo {
+  env: NodeJS.ProcessEnv;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
 }
 
 class UsageError extends Error {
@@ -78,13 +45,176 @@ class UsageError extends Error {
   }
 }
 
-main(process.argv.slice(2)).then(
-  () => process.exit(0),
-  (e: unknown) => {
-    const known = e instanceof UsageError || e instanceof ConfigError || e instanceof FleetError;
-    process.stderr.write(
-      known ? `${(e as Error).message}\n` : `fleet failed: ${e instanceof Error ? e.stack : String(e)}\n`,
+interface Command {
+  verb: 'add' | 'revoke' | 'list';
+  mirrorId?: string;
+  flags: Partial<Record<'store' | 'store-name' | 'out', string>>;
+}
+
+const FLAGS: Record<Command['verb'], string[]> = {
+  add: ['store', 'store-name', 'out'],
+  revoke: [],
+  list: ['store'],
+};
+
+function parse(args: string[]): Command {
+  const [noun, verb, ...rest] = args;
+  if (noun !== 'mirror' || !verb || !(verb in FLAGS)) throw new UsageError();
+  const command: Command = { verb: verb as Command['verb'], flags: {} };
+  const positional: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const name = arg.slice(2);
+    const value = rest[++i];
+    if (!FLAGS[command.verb].includes(name)) throw new UsageError(`mirror ${verb} has no option ${arg}`);
+    if (value === undefined) throw new UsageError(`${arg} needs a value`);
+    command.flags[name as keyof Command['flags']] = value;
+  }
+  const wanted = command.verb === 'list' ? 0 : 1;
+  if (positional.length !== wanted) {
+    throw new UsageError(
+      wanted ? `mirror ${verb} needs exactly one <mirrorId>` : `unexpected ${positional.join(' ')}`,
     );
-    process.exit(e instanceof UsageError ? 2 : 1);
-  },
-);
+  }
+  command.mirrorId = positional[0];
+  if (command.mirrorId !== undefined && !isValidMirrorId(command.mirrorId)) {
+    throw new InvalidIdError('mirror', command.mirrorId);
+  }
+  if (command.verb === 'add' && !command.flags.store)
+    throw new UsageError('mirror add needs --store <storeId>');
+  return command;
+}
+
+/** Runs one fleet command; resolves to the exit code, with a line a shop's SRE can act on. */
+export async function runFleet(args: string[], io: FleetIo): Promise<number> {
+  try {
+    if (args.length === 1 && ['help', '--help', '-h'].includes(args[0]!)) {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    await execute(parse(args), io);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      io.stderr(`${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof FleetError) {
+      io.stderr(`${e.message}\n`);
+      return e.exitCode;
+    }
+    io.stderr(`fleet failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+    return 1;
+  }
+}
+
+async function execute(command: Command, io: FleetIo): Promise<void> {
+  const { DATABASE_URL } = loadConfig('fleet', databaseShape, io.env);
+  const bus = command.verb === 'list' ? undefined : loadConfig('fleet', authorityShape, io.env);
+  const target =
+    command.verb === 'add'
+      ? credsTarget(command.flags.out, command.mirrorId!, {
+          dir: bus!.FLEET_AUTHORITY_DIR,
+          namespace: bus!.NATS_NAMESPACE,
+        })
+      : undefined;
+  const credentials = bus
+    ? await BusMirrorCredentials.open(bus.FLEET_AUTHORITY_DIR, bus.NATS_URL, bus.NATS_NAMESPACE)
+    : undefined;
+  const dataSource = createDataSource({ url: DATABASE_URL, poolSize: 2, applicationName: 'fleet' });
+  try {
+    await dataSource.initialize();
+  } catch (e) {
+    // the message, never DATABASE_URL itself: it holds a password
+    throw new FleetError(`could not reach binding's database (DATABASE_URL): ${(e as Error).message}`, 1);
+  }
+  try {
+    const pending = await pendingMigrations(dataSource);
+    if (pending.length) throw new SchemaNotMigratedError(pending);
+    const db = new DatabaseRepository(dataSource);
+    const fleet = new FleetService(new MirrorRegistryRepository(db), db, new Clock(), credentials ?? LISTING);
+    const id = command.mirrorId!;
+    if (command.verb === 'list') {
+      io.stdout(formatList(await fleet.list(command.flags.store)));
+    } else if (command.verb === 'revoke') {
+      const mirror = await fleet.revoke(id);
+      io.stdout(
+        `mirror ${id} revoked (since ${mirror.revokedAt!.toISOString()}): its connection is cut and it ` +
+          `cannot sign in again; \`mirror add ${id}\` issues a new credential\n`,
+      );
+    } else {
+      const registration = await fleet.register(id, command.flags.store!, command.flags['store-name']);
+      deliver(registration, target!, io);
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** `mirror list` reads the registry only: no authority, no bus. */
+const LISTING: MirrorCredentials = {
+  issue: () => Promise.reject(new Error('mirror list issues no credential')),
+  revoke: () => Promise.reject(new Error('mirror list revokes nothing')),
+};
+
+function deliver(registration: Registration, target: CredsTarget, io: FleetIo): void {
+  const { mirror, creds, replacedKey } = registration;
+  const replaced = replacedKey ? `; the credential it replaces (${replacedKey}) is revoked` : '';
+  const done = `mirror ${mirror.id} registered to store ${mirror.storeId} with user key ${mirror.natsUserKey}${replaced}`;
+  if (target.kind === 'stdout') {
+    io.stdout(creds);
+    io.stderr(`${done}\n`);
+    return;
+  }
+  try {
+    writeCredsFile(target.path, creds);
+  } catch (e) {
+    throw new FleetError(
+      `${done}, but its credential could not be written to ${target.path} (${(e as Error).message}). ` +
+        `Run \`mirror add ${mirror.id}\` again to issue another one (this one is then revoked).`,
+      1,
+    );
+  }
+  io.stdout(`${done}\ncredential (secret, 0600): ${target.path} — copy it to the mirror as its NATS_CREDS\n`);
+}
+
+function formatList(mirrors: RegisteredMirror[]): string {
+  const status = (m: RegisteredMirror) =>
+    m.revokedAt ? `revoked ${m.revokedAt.toISOString()}` : m.natsUserKey ? 'active' : 'not registered';
+  const rows = [
+    ['MIRROR', 'STORE', 'STATUS', 'REGISTERED', 'LAST SEEN'],
+    ...mirrors.map((m) => [
+      m.id,
+      m.storeId ? `${m.storeId}${m.storeName ? ` (${m.storeName})` : ''}` : '-',
+      status(m),
+      m.registeredAt?.toISOString() ?? '-',
+      m.lastSeenAt.toISOString(),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows
+    .map(
+      (r) =>
+        r
+          .map((cell, c) => cell.padEnd(widths[c]!))
+          .join('  ')
+          .trimEnd() + '\n',
+    )
+    .join('');
+}
+
+if (require.main === module) {
+  void runFleet(process.argv.slice(2), {
+    env: process.env,
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+  }).then((code) => {
+    process.exitCode = code;
+    // a handle left open by a failure must not keep an admin command hanging
+    setTimeout(() => process.exit(code), 2000).unref();
+  });
+}

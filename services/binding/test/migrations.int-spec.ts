@@ -18,9 +18,12 @@ describe('binding migrations', () => {
   const catalogue = async (sql: string, column: string) => {
     const pg = new Pg({ connectionString: db.url });
     await pg.connect();
-    const { rows } = await pg.query(sql);
-    await pg.end();
-    return rows.map((r: Record<string, string>) => r[column]);
+    try {
+      const { rows } = await pg.query(sql);
+      return rows.map((r: Record<string, string>) => r[column]);
+    } finally {
+      await pg.end();
+    }
   };
   const tables = () =>
     catalogue(
@@ -33,7 +36,12 @@ describe('binding migrations', () => {
         AND routine_name LIKE 'binding_%' ORDER BY routine_name`,
       'routine_name',
     );
-  const ALL = ['InitialSchema1795468301502', 'ClaimFunctions1795900000000', 'MirrorRegistry1796000000000'];
+  const ALL = [
+    'InitialSchema1795468301502',
+    'ClaimFunctions1795900000000',
+    'MirrorRegistry1796000000000',
+    'Stores1796100000000',
+  ];
   const registryColumns = () =>
     catalogue(
       `SELECT column_name FROM information_schema.columns WHERE table_name = 'mirrors'
@@ -64,10 +72,29 @@ describe('binding migrations', () => {
 
     expect(await registryColumns()).toEqual(['nats_user_key', 'registered_at', 'revoked_at', 'store_id']);
 
-    // newest first: the mirror registry, the functions, then the tables
+    expect(await tables()).toContain('stores');
+
+    // newest first: the stores, the mirror registry, the functions, then the tables
+    await revertLastMigration(sources[0]!, testLogger());
+    expect(await tables()).not.toContain('stores');
+    expect(await registryColumns()).toHaveLength(4);
+    expect(await pendingMigrations(sources[0]!)).toEqual(ALL.slice(3));
+    // a mirror registered before stores existed: its store is created, and a registered mirror needs one
+    await catalogue(
+      `INSERT INTO mirrors (id, first_seen_at, last_seen_at, store_id, nats_user_key, registered_at)
+       VALUES ('m-1', now(), now(), 'store-x', 'UKEY', now()) RETURNING id`,
+      'id',
+    );
+    await expect(applyMigrations(sources[0]!, testLogger())).resolves.toEqual(ALL.slice(3));
+    expect(await catalogue(`SELECT id FROM stores`, 'id')).toEqual(['store-x']);
+    await expect(catalogue(`UPDATE mirrors SET store_id = NULL RETURNING id`, 'id')).rejects.toThrow(
+      /mirrors_registered_to_store/,
+    );
+    await catalogue(`DELETE FROM mirrors RETURNING id`, 'id');
+    await revertLastMigration(sources[0]!, testLogger());
     await revertLastMigration(sources[0]!, testLogger());
     expect(await registryColumns()).toEqual([]);
-    expect(await pendingMigrations(sources[0]!)).toEqual([ALL[2]]);
+    expect(await pendingMigrations(sources[0]!)).toEqual(ALL.slice(2));
     await revertLastMigration(sources[0]!, testLogger());
     expect(await functions()).toEqual([]);
     expect(await pendingMigrations(sources[0]!)).toEqual(ALL.slice(1));

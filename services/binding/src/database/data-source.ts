@@ -8,12 +8,15 @@ import { PushRecordEntity } from './entities/push-record.entity';
 import { ScanEntity } from './entities/scan.entity';
 import { SessionSceneEntity } from './entities/session-scene.entity';
 import { SessionEntity } from './entities/session.entity';
+import { StoreEntity } from './entities/store.entity';
 import { WeChatUserEntity } from './entities/wechat-user.entity';
 import { InitialSchema1795468301502 } from './migrations/1795468301502-initial-schema';
 import { ClaimFunctions1795900000000 } from './migrations/1795900000000-claim-functions';
 import { MirrorRegistry1796000000000 } from './migrations/1796000000000-mirror-registry';
+import { Stores1796100000000 } from './migrations/1796100000000-stores';
 
 export const ENTITIES = [
+  StoreEntity,
   MirrorEntity,
   SessionEntity,
   SessionSceneEntity,
@@ -31,6 +34,7 @@ export const MIGRATIONS = [
   InitialSchema1795468301502,
   ClaimFunctions1795900000000,
   MirrorRegistry1796000000000,
+  Stores1796100000000,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

@@ -12,4 +12,9 @@ export const LockClass = {
    * Written out as 1650720771 in the ClaimFunctions migration.
    */
   scene: 0x62640003,
+  /**
+   * Transaction-level: one fleet command at a time registers or revokes, so two never re-sign the bus's
+   * account JWT from the same old copy (the later push would drop the earlier revocation).
+   */
+  fleet: 0x62640004,
 } as const;

@@ -15,7 +15,20 @@ export const MIRROR_CREDENTIALS = Symbol('MIRROR_CREDENTIALS');
 
 const STORE_ID = /^[a-z0-9-]{1,64}$/;
 
-/** Registering a mirror to a store (a new credential each time) and revoking it. */
+/** What a registration produced: the `.creds` text (secret: write it, never log it) and what it replaced. */
+export interface Registration {
+  mirror: RegisteredMirror;
+  creds: string;
+  /** The public key of the credential this one replaced (now revoked), if the mirror had a live one. */
+  replacedKey: string | null;
+}
+
+/**
+ * Registering a mirror to a store (a new credential each time) and revoking it. Each command runs in one
+ * transaction under the registry lock, and the bus is told before the database: when the bus does not
+ * answer, nothing is recorded and the same command can simply run again; a recorded revocation has reached
+ * the servers.
+ */
 @Injectable()
 export class FleetService {
   constructor(
@@ -26,33 +39,45 @@ export class FleetService {
   ) {}
 
   /**
-   * Registers (or re-registers) a mirror: a new credential, recorded as the mirror's current one; the
-   * credential it replaces is revoked, so a stolen or lost file stops working. Returns the `.creds` text.
+   * Registers (or re-registers) a mirror to a store with a new credential. The live credential it replaces
+   * is revoked first, so a stolen or lost file stops working. A new store is created on the way.
    */
-  async register(mirrorId: string, storeId: string): Promise<{ creds: string; replaced: boolean }> {
+  async register(mirrorId: string, storeId: string, storeName?: string): Promise<Registration> {
     if (!isValidMirrorId(mirrorId)) throw new InvalidIdError('mirror', mirrorId);
     if (!STORE_ID.test(storeId)) throw new InvalidIdError('store', storeId);
-    const credential = await this.credentials.issue(mirrorId);
-    const previous = await this.unitOfWork.transaction(async () => {
+    return this.unitOfWork.transaction(async () => {
+      await this.registry.lockRegistry();
       const before = await this.registry.find(mirrorId);
-      await this.registry.register(mirrorId, storeId, credential.publicKey, this.clock.date());
-      return before;
+      const replacedKey = before?.natsUserKey && !before.revokedAt ? before.natsUserKey : null;
+      if (replacedKey) await this.credentials.revoke(replacedKey);
+      const credential = await this.credentials.issue(mirrorId);
+      const at = this.clock.date();
+      await this.registry.upsertStore(storeId, storeName?.trim() || undefined, at);
+      await this.registry.register(mirrorId, storeId, credential.publicKey, at);
+      const mirror = (await this.registry.find(mirrorId))!;
+      return { mirror, creds: credential.creds, replacedKey };
     });
-    const old = previous?.natsUserKey;
-    if (old && !previous.revokedAt) await this.credentials.revoke(old);
-    return { creds: credential.creds, replaced: Boolean(old) };
   }
 
-  /** Revokes the mirror's credential on the bus (its connection is cut within seconds) and records it. */
+  /**
+   * Revokes the mirror's credential on the bus (its connection is cut within seconds) and records it.
+   * Revoking again pushes the revocation again (harmless) and keeps the first time.
+   */
   async revoke(mirrorId: string): Promise<RegisteredMirror> {
-    const mirror = await this.registry.find(mirrorId);
-    if (!mirror?.natsUserKey) throw new UnknownMirrorError(mirrorId);
-    await this.credentials.revoke(mirror.natsUserKey);
-    if (!mirror.revokedAt) await this.registry.markRevoked(mirrorId, this.clock.date());
-    return (await this.registry.find(mirrorId))!;
+    if (!isValidMirrorId(mirrorId)) throw new InvalidIdError('mirror', mirrorId);
+    return this.unitOfWork.transaction(async () => {
+      await this.registry.lockRegistry();
+      const mirror = await this.registry.find(mirrorId);
+      if (!mirror?.natsUserKey) throw new UnknownMirrorError(mirrorId);
+      await this.credentials.revoke(mirror.natsUserKey);
+      await this.registry.markRevoked(mirrorId, this.clock.date());
+      return (await this.registry.find(mirrorId))!;
+    });
   }
 
-  list(storeId?: string): Promise<RegisteredMirror[]> {
+  /** Every mirror (registered, revoked, or only seen on the bus), or the mirrors of one store. */
+  async list(storeId?: string): Promise<RegisteredMirror[]> {
+    if (storeId !== undefined && !STORE_ID.test(storeId)) throw new InvalidIdError('store', storeId);
     return this.registry.list(storeId);
   }
 }

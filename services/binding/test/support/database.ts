@@ -10,6 +10,7 @@ export async function migratedDatabase() {
   await dataSource.initialize();
   await applyMigrations(dataSource, testLogger());
   return {
+    url: database.url,
     db: new DatabaseRepository(dataSource),
     close: async () => {
       await dataSource.destroy();

@@ -12,6 +12,7 @@ export class MirrorEntity {
   @Column({ name: 'last_seen_at', type: 'timestamptz' })
   lastSeenAt!: Date;
 
+  /** The store it is registered to (`stores`); null until it is registered. */
   @Column({ name: 'store_id', type: 'varchar', length: 64, nullable: true })
   storeId!: string | null;
 
