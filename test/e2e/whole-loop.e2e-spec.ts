@@ -2,6 +2,7 @@ import { Client as Pg } from 'pg';
 import {
   Events,
   MirrorSubjects,
+  SERVICE_NAMES,
   decode,
   mirrorDisplay,
   type PhotoStored,
@@ -25,11 +26,12 @@ import {
 import { Client as Minio } from 'minio';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import sharp from 'sharp';
 import { ulid } from 'ulid';
 import { ARTIFACTS, artifact, launchBrowser } from './browser';
+import { OtlpKind, OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 
 const ROOT = resolve(__dirname, '..', '..');
 const MIRROR = 'e2e-mirror-1';
@@ -47,6 +49,7 @@ describe('the whole loop', () => {
   let mirror: ChildProcess | undefined;
   let db: Pg;
   let s3: Minio;
+  let collector: OtlpReceiver;
   const stored: PhotoStored[] = [];
 
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -90,6 +93,14 @@ describe('the whole loop', () => {
     // the project's lock: operator, accounts and this test's credentials from the local authority
     nats = await LocalNatsServer.start({ include: await lockedNatsInclude() });
     redis = await LocalRedisServer.start();
+    // every service exports its spans here, in batches a fifth of a second apart
+    collector = await OtlpReceiver.start();
+    const traced = Object.fromEntries(
+      SERVICE_NAMES.map((name) => [
+        name,
+        { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '200' },
+      ]),
+    );
     const infra = {
       NATS_URL: nats.url,
       REDIS_URL: redis.url,
@@ -105,9 +116,14 @@ describe('the whole loop', () => {
       namespace,
       logDir: resolve(ARTIFACTS, 'e2e-logs'),
       extraEnv: {
-        'session-vision': { SESSION_ABSENCE_MS: '4000', SESSION_FRAMES_STOPPED_MS: '6000' },
+        ...traced,
+        'session-vision': {
+          ...traced['session-vision'],
+          SESSION_ABSENCE_MS: '4000',
+          SESSION_FRAMES_STOPPED_MS: '6000',
+        },
         // photos in hand when photo-store is killed come back after this
-        'photo-store': { PHOTO_ACK_WAIT_MS: '5000' },
+        'photo-store': { ...traced['photo-store'], PHOTO_ACK_WAIT_MS: '5000' },
         // WeChat's tries come seconds apart, which is what lets a callback outlive a short NATS outage
         sandbox: { SANDBOX_CALLBACK_RETRY_DELAY_MS: '2000' },
       },
@@ -141,6 +157,7 @@ describe('the whole loop', () => {
     await redis?.stop();
     await nats?.dispose();
     await database?.drop();
+    await collector?.stop();
   });
 
   it('takes a visit from the first frame to the photo in the customer gallery', async () => {
@@ -282,6 +299,78 @@ describe('the whole loop', () => {
         scans++;
     }
     expect(scans).toBe(1);
+  });
+
+  it('traces one scan across the gateway, binding and photo-store, and a photo from intake to its session', async () => {
+    const mirrorId = 'e2e-mirror-6';
+    const issued = await startSession(mirrorId);
+    const photoId = await takePhoto(mirrorId, issued.sessionId);
+    await waitFor(
+      async () => (await rows('SELECT 1 FROM photos WHERE id = $1', [photoId])).length === 1,
+      30000,
+    );
+    // WeChat sends no traceparent; a caller that does (a proxy in front of the gateway) has its trace continued
+    const traceId = randomBytes(16).toString('hex');
+    const callerSpanId = randomBytes(8).toString('hex');
+    const scan = new CallbackSigner(system.secrets).scan('oE2eTraced00000000000001', issued.scene, false);
+    const res = await fetch(system.urls.gateway + scan.path, {
+      method: 'POST',
+      body: scan.body,
+      headers: { traceparent: `00-${traceId}-${callerSpanId}-01` },
+    });
+    expect(res.status).toBe(200);
+
+    const span = (spans: ReceivedSpan[], service: string, name: string) =>
+      spans.find((s) => s.service === service && s.name === name);
+    const wanted: [string, string][] = [
+      ['wechat-gateway', 'POST /wechat'],
+      ['wechat-gateway', 'binding.reply.scan request'],
+      ['binding', 'binding.reply.scan serve'],
+      ['binding', 'photo.url request'],
+      ['photo-store', 'photo.url serve'],
+      ['wechat-gateway', 'wechat.qr.scanned publish'],
+      ['binding', 'wechat.qr.scanned process'],
+    ];
+    const spans = await waitFor(() => {
+      const t = collector.trace(traceId);
+      return wanted.every(([service, name]) => span(t, service, name)) ? t : undefined;
+    }, 30000);
+    // for a reader of the run: every span of the scan's trace
+    writeFileSync(artifact('trace-of-a-scan.json'), JSON.stringify(spans, null, 2));
+    const [callback, ask, serve, photoUrl, photoServe, publish, consume] = wanted.map(([service, name]) =>
+      span(spans, service, name)!,
+    );
+    const links = (child: ReceivedSpan, parent: ReceivedSpan | string, kind: number) => {
+      expect(child.parentSpanId).toBe(typeof parent === 'string' ? parent : parent.spanId);
+      expect(child.kind).toBe(kind);
+    };
+    links(callback, callerSpanId, OtlpKind.server);
+    links(ask, callback, OtlpKind.client);
+    links(serve, ask, OtlpKind.server);
+    links(photoUrl, serve, OtlpKind.client);
+    links(photoServe, photoUrl, OtlpKind.server);
+    links(publish, callback, OtlpKind.producer);
+    links(consume, publish, OtlpKind.consumer);
+    expect(callback.attributes).toMatchObject({ 'http.route': '/wechat', 'http.response.status_code': 200 });
+    expect(consume.attributes).toMatchObject({ 'messaging.destination.name': 'wechat.qr.scanned' });
+
+    // the photo: photo-store takes it in (the mirror sends no trace), announces it, binding attaches it
+    const photoSpans = await waitFor(() => {
+      const intake = collector.spans.find(
+        (s) =>
+          s.name === 'mirror.*.photo process' &&
+          s.attributes['messaging.destination.name'] === MirrorSubjects.of('photo', mirrorId),
+      );
+      const t = intake ? collector.trace(intake.traceId) : [];
+      const attached = span(t, 'binding', 'photo.stored process');
+      return intake && attached ? { intake, t, attached } : undefined;
+    }, 30000);
+    writeFileSync(artifact('trace-of-a-photo.json'), JSON.stringify(photoSpans.t, null, 2));
+    const announced = span(photoSpans.t, 'photo-store', 'photo.stored publish')!;
+    expect(photoSpans.intake).toMatchObject({ service: 'photo-store', kind: OtlpKind.consumer });
+    expect(photoSpans.intake.parentSpanId).toBeUndefined();
+    links(announced, photoSpans.intake, OtlpKind.producer);
+    links(photoSpans.attached, announced, OtlpKind.consumer);
   });
 
   it('delivers exactly one customer-service message when binding dies before it can reply', async () => {

@@ -6,6 +6,10 @@ export const httpShape = {
   PORT: env.port(3000),
   LOG_LEVEL: env.logLevel(),
   SHUTDOWN_TIMEOUT_MS: env.int(10000, 100, 120000),
+  /** OTLP/HTTP collector (Jaeger, Tempo, an OpenTelemetry Collector); unset, tracing is off. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
+  /** `service.name` of the service's spans; the service's own name when unset. */
+  OTEL_SERVICE_NAME: z.string().trim().max(255).optional(),
 };
 
 export const natsShape = {

@@ -6,6 +6,7 @@ import { CORRELATION_NATS_HEADER, withCorrelation } from '@mirror/platform';
 import { PoisonMessageError } from './errors';
 import { JetStreamContext } from './jetstream.context';
 import type { NatsClient } from './nats.client';
+import { inNatsSpan, markSpanFailed } from './tracing';
 
 export interface ConsumerRunnerOptions<T> {
   stream: StreamName;
@@ -77,40 +78,56 @@ export class ConsumerRunner<T> {
     const started = process.hrtime.bigint();
     const subject = this.client.ns.strip(msg.subject);
     const deliveries = msg.info.deliveryCount;
-    const done = (outcome: 'ack' | 'nak' | 'term') =>
+    const done = (outcome: 'ack' | 'nak' | 'term') => {
+      if (outcome !== 'ack') markSpanFailed(outcome);
       this.options.onOutcome?.(outcome, subject, Number(process.hrtime.bigint() - started) / 1e9);
-    return withCorrelation(msg.headers?.get(CORRELATION_NATS_HEADER), async () => {
-      let payload: T;
-      try {
-        payload = this.options.decode(msg);
-      } catch (e) {
-        const reason = e instanceof ContractViolationError ? e.message : `undecodable: ${String(e)}`;
-        await this.deadLetter(msg, reason);
-        return done('term');
-      }
-      try {
-        await this.options.handle(payload, new JetStreamContext([subject, msg]));
-        await msg.ackAck().catch((e: unknown) => {
-          // the effect is committed and idempotent: a redelivery will be acked next time
-          this.logger.warn({ err: e, subject }, 'ack not confirmed');
-        });
-        done('ack');
-      } catch (e) {
-        if (e instanceof PoisonMessageError || e instanceof ContractViolationError) {
-          await this.deadLetter(msg, e.message);
-          return done('term');
-        }
-        if (deliveries >= this.options.maxDeliver) {
-          await this.deadLetter(msg, `gave up after ${deliveries} deliveries: ${errorText(e)}`);
-          return done('term');
-        }
-        const backoff = this.options.backoffMs;
-        const delay = backoff[Math.min(deliveries - 1, backoff.length - 1)] ?? 1000;
-        this.logger.warn({ err: e, subject, deliveries, retryInMs: delay }, 'handler failed; will retry');
-        msg.nak(delay);
-        done('nak');
-      }
-    });
+    };
+    const traced = {
+      received: msg,
+      attributes: {
+        'messaging.consumer.group.name': this.options.durable,
+        'messaging.nats.delivery_count': deliveries,
+      },
+    };
+    return withCorrelation(msg.headers?.get(CORRELATION_NATS_HEADER), () =>
+      inNatsSpan(
+        'process',
+        subject,
+        async () => {
+          let payload: T;
+          try {
+            payload = this.options.decode(msg);
+          } catch (e) {
+            const reason = e instanceof ContractViolationError ? e.message : `undecodable: ${String(e)}`;
+            await this.deadLetter(msg, reason);
+            return done('term');
+          }
+          try {
+            await this.options.handle(payload, new JetStreamContext([subject, msg]));
+            await msg.ackAck().catch((e: unknown) => {
+              // the effect is committed and idempotent: a redelivery will be acked next time
+              this.logger.warn({ err: e, subject }, 'ack not confirmed');
+            });
+            done('ack');
+          } catch (e) {
+            if (e instanceof PoisonMessageError || e instanceof ContractViolationError) {
+              await this.deadLetter(msg, e.message);
+              return done('term');
+            }
+            if (deliveries >= this.options.maxDeliver) {
+              await this.deadLetter(msg, `gave up after ${deliveries} deliveries: ${errorText(e)}`);
+              return done('term');
+            }
+            const backoff = this.options.backoffMs;
+            const delay = backoff[Math.min(deliveries - 1, backoff.length - 1)] ?? 1000;
+            this.logger.warn({ err: e, subject, deliveries, retryInMs: delay }, 'handler failed; will retry');
+            msg.nak(delay);
+            done('nak');
+          }
+        },
+        traced,
+      ),
+    );
   }
 
   /** Copies the message to `dlq.<stream>.<durable>` with the reason, then terms it. Never loses it. */

@@ -11,3 +11,4 @@ export * from './nats.module';
 export * from './refusal';
 export * from './request-mux';
 export * from './rpc-error-pass-through.filter';
+export * from './tracing';

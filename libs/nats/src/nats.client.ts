@@ -46,6 +46,7 @@ import {
   CORRELATION_NATS_HEADER,
   currentCorrelationId,
   withCorrelation,
+  tracingEnabled,
   type HealthIndicator,
 } from '@mirror/platform';
 import { z } from 'zod';
@@ -53,6 +54,7 @@ import { JetStreamPublishError, NoRespondersError, RequestRefusedError, RequestT
 import { Namespace } from './namespace';
 import { refusalOf } from './refusal';
 import { RequestMux } from './request-mux';
+import { injectTraceContext, inNatsSpan } from './tracing';
 
 export interface NatsClientOptions {
   /** Comma-separated server URLs. */
@@ -265,6 +267,16 @@ export class NatsClient {
     data: Uint8Array,
     options: { msgID: string; headers?: Headers; timeoutMs?: number },
   ): Promise<PubAck> {
+    return inNatsSpan('publish', subject, () => this.publishToStream(subject, data, options), {
+      attributes: { 'messaging.message.id': options.msgID },
+    });
+  }
+
+  private async publishToStream(
+    subject: string,
+    data: Uint8Array,
+    options: { msgID: string; headers?: Headers; timeoutMs?: number },
+  ): Promise<PubAck> {
     const headers = this.headers(options.headers);
     headers.set(MSG_ID_HEADER, options.msgID);
     const timeout = options.timeoutMs ?? 5000;
@@ -290,12 +302,22 @@ export class NatsClient {
 
   /** Fire-and-forget core message (display, gesture, frames): validated against its contract. */
   emit<C extends MessageContract>(contract: C, subject: string, payload: PayloadInput<C>): void {
-    this.nc.publish(this.ns.subject(subject), encode(contract, payload), { headers: this.headers() });
+    inNatsSpan(
+      'publish',
+      subject,
+      () => this.nc.publish(this.ns.subject(subject), encode(contract, payload), { headers: this.headers() }),
+      { onlyInTrace: true },
+    );
   }
 
   /** Core publish of raw bytes. */
   publishRaw(subject: string, data: Uint8Array, headers?: Headers): void {
-    this.nc.publish(this.ns.subject(subject), data, { headers: this.headers(headers) });
+    inNatsSpan(
+      'publish',
+      subject,
+      () => this.nc.publish(this.ns.subject(subject), data, { headers: this.headers(headers) }),
+      { onlyInTrace: true },
+    );
   }
 
   /** Core subscription; the handler sees the subject without the namespace. */
@@ -312,7 +334,13 @@ export class NatsClient {
           return;
         }
         withCorrelation(msg.headers?.get(CORRELATION_NATS_HEADER), () => {
-          Promise.resolve(handler(msg, this.ns.strip(msg.subject))).catch((e: unknown) =>
+          const stripped = this.ns.strip(msg.subject);
+          Promise.resolve(
+            inNatsSpan('process', stripped, () => handler(msg, stripped), {
+              received: msg,
+              onlyInTrace: true,
+            }),
+          ).catch((e: unknown) =>
             this.logger.error({ err: e, subject: msg.subject }, 'message handler failed'),
           );
         });
@@ -328,6 +356,14 @@ export class NatsClient {
     contract: C,
     payload: z.input<C['request']>,
     options: { timeoutMs?: number; headers?: Headers } = {},
+  ): Promise<ResponseOf<C>> {
+    return inNatsSpan('request', contract.subject, () => this.ask(contract, payload, options));
+  }
+
+  private async ask<C extends RequestContract>(
+    contract: C,
+    payload: z.input<C['request']>,
+    options: { timeoutMs?: number; headers?: Headers },
   ): Promise<ResponseOf<C>> {
     const timeout = options.timeoutMs ?? 2000;
     const data = encodeJson(contract.subject, contract.request, payload);
@@ -372,7 +408,9 @@ export class NatsClient {
           let response: unknown;
           try {
             const request = decodeJson(contract.subject, contract.request, msg.data);
-            response = await handler(request, msg);
+            response = await inNatsSpan('serve', contract.subject, () => handler(request, msg), {
+              received: msg,
+            });
           } catch (e) {
             answer = { ok: false, error: this.refusal(contract.subject, e) };
           }
@@ -403,12 +441,14 @@ export class NatsClient {
     await settleWithin(Promise.allSettled([...this.inFlightReplies]), timeoutMs);
   }
 
-  /** Headers for an outgoing message, carrying the current correlation id. */
+  /** Headers for an outgoing message, carrying the current correlation id and trace context. */
   headers(extra: Headers = {}): MsgHdrs {
     const h = natsHeaders();
     const correlationId = currentCorrelationId();
     if (correlationId) h.set(CORRELATION_NATS_HEADER, correlationId);
     for (const [k, v] of Object.entries(extra)) h.set(k, v);
+    // after the extras: a message's own span is its parent, never a trace context copied from another message
+    if (tracingEnabled()) injectTraceContext(h);
     return h;
   }
 

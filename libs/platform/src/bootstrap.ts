@@ -7,11 +7,15 @@ import { CORRELATION_HTTP_HEADER, currentCorrelationId, withCorrelation } from '
 import { HealthRegistry } from './health.registry';
 import { createLogger, PinoNestLogger } from './logger';
 import { PlatformModule } from './platform.module';
+import { PoolRegistry } from './pool.registry';
+import { startTracing, traceHttpRequest } from './tracing';
 
 export interface BaseServiceConfig {
   PORT: number;
   LOG_LEVEL: string;
   SHUTDOWN_TIMEOUT_MS: number;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  OTEL_SERVICE_NAME?: string;
 }
 
 export interface ServiceDefinition<C extends BaseServiceConfig> {
@@ -35,17 +39,30 @@ export async function bootstrapService<C extends BaseServiceConfig>(
 ): Promise<INestApplication> {
   const config = { ...def.loadConfig(), ...overrides };
   const logger = createLogger(def.name, config.LOG_LEVEL);
+  // before Nest, so that every span of the service has its provider; off (no-op) without an endpoint
+  const tracing = startTracing({
+    service: config.OTEL_SERVICE_NAME || def.name,
+    endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+  });
   const root: DynamicModule = {
     module: class AppRootModule {},
     // PlatformModule first: registered first, it shuts down last, after NATS has drained (PoolRegistry)
     imports: [PlatformModule.forRoot({ service: def.name, logger, config }), def.module(config)],
   };
   Object.defineProperty(root.module, 'name', { value: `${def.name}-root` });
-  const app = await NestFactory.create(root, { logger: new PinoNestLogger(logger), bodyParser: false });
+  const app = await NestFactory.create(root, { logger: new PinoNestLogger(logger), bodyParser: false }).catch(
+    async (e: unknown) => {
+      await tracing.shutdown();
+      throw e;
+    },
+  );
+  // the last spans leave once NATS has drained, with the pools
+  app.get(PoolRegistry).register({ name: 'tracing', close: () => tracing.shutdown() });
+  if (tracing.enabled) logger.info({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT }, 'tracing to OTLP');
   app.use((req: Request, res: Response, next: NextFunction) =>
     withCorrelation(req.header(CORRELATION_HTTP_HEADER) ?? req.header('x-request-id'), () => {
       res.setHeader(CORRELATION_HTTP_HEADER, currentCorrelationId() ?? '');
-      next();
+      traceHttpRequest(req, res, next);
     }),
   );
   try {

@@ -9,5 +9,6 @@ export * from './platform.module';
 export * from './pool.registry';
 export * from './redis';
 export * from './tokens';
+export * from './tracing';
 export * from './redis.providers';
 export * from './wechat-api.providers';

@@ -15,6 +15,7 @@ export interface ComposeService {
   restart?: string;
   user?: string;
   secrets?: (string | { source: string; target?: string })[];
+  profiles?: string[];
 }
 
 /** docker-compose.yml after YAML anchors and merge keys (`<<`), before variable interpolation. */

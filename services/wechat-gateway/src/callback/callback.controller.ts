@@ -5,6 +5,7 @@ import {
   Clock,
   LOGGER,
   currentCorrelationId,
+  traceHttpRequest,
   withCorrelation,
 } from '@mirror/platform';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -55,7 +56,12 @@ export class CallbackController implements OnApplicationBootstrap {
         const id = req.headers[CORRELATION_HTTP_HEADER] ?? req.headers['x-request-id'];
         withCorrelation(typeof id === 'string' ? id : undefined, () => {
           res.setHeader(CORRELATION_HTTP_HEADER, currentCorrelationId() ?? '');
-          void (req.method === 'GET' ? this.verify(req, res) : this.receive(req, res));
+          traceHttpRequest(
+            req,
+            res,
+            () => void (req.method === 'GET' ? this.verify(req, res) : this.receive(req, res)),
+            CALLBACK_PATH,
+          );
         });
         return;
       }
