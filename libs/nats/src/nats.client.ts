@@ -72,6 +72,12 @@ export interface NatsClientOptions {
   inboxPrefix?: string;
 }
 
+/** A subject the bus refused this connection (namespace stripped). */
+export interface PermissionViolation {
+  operation: 'publish' | 'subscription';
+  subject: string;
+}
+
 export interface ConsumerSpec {
   stream: StreamName;
   durable: string;
@@ -94,10 +100,7 @@ export class NatsClient {
   private connected = true;
   private readonly inFlightReplies = new Set<Promise<void>>();
   private readonly mux: RequestMux;
-  private readonly violationListeners: ((v: {
-    operation: 'publish' | 'subscription';
-    subject: string;
-  }) => void)[] = [];
+  private readonly violationListeners: ((v: PermissionViolation) => void)[] = [];
 
   private constructor(
     readonly nc: NatsConnection,
@@ -146,11 +149,11 @@ export class NatsClient {
         this.connected = true;
         this.logger.info({ server: s.server }, 'NATS reconnected');
       } else if (s.type === 'error') {
-        const e = s.error as { operation?: string; subject?: string; name?: string; message?: string };
+        const e = s.error as Partial<PermissionViolation> | undefined;
         if (e?.operation && e.subject) {
           // the bus refused this user a subject its role lacks: a wiring fault or a forged use, never silent
-          const violation = {
-            operation: e.operation as 'publish' | 'subscription',
+          const violation: PermissionViolation = {
+            operation: e.operation,
             subject: this.ns.strip(e.subject),
           };
           this.logger.error(violation, 'NATS refused a subject this service has no permission for');
@@ -163,9 +166,7 @@ export class NatsClient {
   }
 
   /** Calls `listener` for every permission violation the server reports on this connection. */
-  onPermissionViolation(
-    listener: (v: { operation: 'publish' | 'subscription'; subject: string }) => void,
-  ): void {
+  onPermissionViolation(listener: (v: PermissionViolation) => void): void {
     this.violationListeners.push(listener);
   }
 

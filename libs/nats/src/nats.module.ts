@@ -78,7 +78,7 @@ export class NatsModule {
               'Subjects the locked bus refused this service (a role table out of step with the code, or misuse)',
               ['operation', 'subject'],
             );
-            client.onPermissionViolation((v) => refused.inc(v));
+            client.onPermissionViolation(({ operation, subject }) => refused.inc({ operation, subject }));
             return client;
           },
         },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, credsAuthenticator } from '@nats-io/transport-node';
 import { BusAuthority } from '@mirror/bus-auth';
+import { testEnv } from './names';
 
 /**
  * Credentials for tests on the project's locked bus. scripts/infra.sh names the local authority directory in
@@ -16,8 +17,9 @@ export interface TestNatsAuth {
 }
 
 let authority: Promise<BusAuthority> | null = null;
-const credsDir = () => (credsDirPath ??= mkdtempSync(join(tmpdir(), 'test-creds-')));
-let credsDirPath: string | undefined;
+let harness: Promise<TestNatsAuth> | null = null;
+let credsDir: string | undefined;
+let written = 0;
 
 function open(): Promise<BusAuthority> | null {
   const dir = process.env.NATS_AUTH_DIR;
@@ -47,41 +49,44 @@ export async function mirrorNatsAuth(mirrorId: string, namespace = ''): Promise<
  * streams, the clean-up deleting them): allowed everything. Only someone holding the authority's signing
  * seed can mint it, as the tests here do.
  */
-export async function testNatsAuth(): Promise<TestNatsAuth> {
-  const a = await open();
-  if (!a) return {};
-  const all = { allow: ['>'], deny: [] };
-  const credential = await a.issueUser('test-harness', { pub: all, sub: all }, '_INBOX');
-  return { creds: credential.creds };
+export function testNatsAuth(): Promise<TestNatsAuth> {
+  // one harness user per process: every client of the test's own may share it
+  harness ??= (async () => {
+    const a = await open();
+    if (!a) return {};
+    const all = { allow: ['>'], deny: [] };
+    const credential = await a.issueUser('test-harness', { pub: all, sub: all }, '_INBOX');
+    return { creds: credential.creds };
+  })();
+  return harness;
 }
 
-/** Writes a service's credential to a file and returns the environment that names it (NATS_CREDS). */
-export async function serviceNatsEnv(service: string, namespace = ''): Promise<{ NATS_CREDS?: string }> {
-  const auth = await serviceNatsAuth(service, namespace);
+/** Writes a credential to a file of its own (0600); the environment that names it for a process (NATS_CREDS). */
+function credsEnv(name: string, auth: TestNatsAuth): { NATS_CREDS?: string } {
   if (!auth.creds) return {};
-  const path = join(credsDir(), `${service}-${namespace || 'root'}-${Date.now().toString(36)}.creds`);
+  credsDir ??= mkdtempSync(join(tmpdir(), 'test-creds-'));
+  const path = join(credsDir, `${name}-${++written}.creds`);
   writeFileSync(path, auth.creds, { mode: 0o600 });
   return { NATS_CREDS: path };
 }
 
+/** A service's credential in `namespace`, in a file named by the returned NATS_CREDS ({} on an open bus). */
+export async function serviceNatsEnv(service: string, namespace = ''): Promise<{ NATS_CREDS?: string }> {
+  return credsEnv(service, await serviceNatsAuth(service, namespace));
+}
+
+/** A mirror's credential in `namespace`, in a file named by the returned NATS_CREDS ({} on an open bus). */
+export async function mirrorNatsEnv(mirrorId: string, namespace = ''): Promise<{ NATS_CREDS?: string }> {
+  return credsEnv(`mirror-${mirrorId}`, await mirrorNatsAuth(mirrorId, namespace));
+}
+
 /** A plain v3 connection for a test's own use (see testNatsAuth), to the test server by default. */
-export async function connectTestNats(
-  servers = process.env.TEST_NATS_URL ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-) {
+export async function connectTestNats(servers = testEnv.natsUrl()) {
   const { creds } = await testNatsAuth();
   return connect({
     servers,
     ...(creds ? { authenticator: credsAuthenticator(new TextEncoder().encode(creds)) } : {}),
   });
-}
-
-/** Writes a mirror's credential to a file and returns the environment that names it (NATS_CREDS). */
-export async function mirrorNatsEnv(mirrorId: string, namespace = ''): Promise<{ NATS_CREDS?: string }> {
-  const auth = await mirrorNatsAuth(mirrorId, namespace);
-  if (!auth.creds) return {};
-  const path = join(credsDir(), `mirror-${mirrorId}-${namespace || 'root'}-${Date.now().toString(36)}.creds`);
-  writeFileSync(path, auth.creds, { mode: 0o600 });
-  return { NATS_CREDS: path };
 }
 
 /**
