@@ -17,6 +17,7 @@ import {
   type UserPermissions,
 } from './permissions';
 import { renderServerAuthConfig } from './server-config';
+import { appAccountMappings, sameMappings, type AccountMappings } from './subject-mappings';
 import { UserCredential } from './user-credential';
 
 export interface AuthorityOptions {
@@ -30,6 +31,9 @@ export interface IssueOptions {
 }
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/** An account's claims as the JWT library signs them, with the mappings it has no type for. */
+type AccountClaims = Partial<Account> & { mappings?: AccountMappings };
 
 /**
  * The bus's identities: one operator (its identity key signs the operator JWT, its signing key the
@@ -51,6 +55,11 @@ export class BusAuthority {
     const dir = new AuthDirectory(dirPath);
     dir.ensure();
     const authority = new BusAuthority(dir, await loadIdentities(dir, true, options.resolverDir));
+    // an authority made by an earlier version lacks later subject mappings: re-signed with them, once
+    const mappings = appAccountMappings();
+    if (!sameMappings(authority.accountMappings(), mappings)) {
+      await authority.resignAppAccount((account) => ({ ...account, mappings }));
+    }
     authority.writeServerConfig();
     return authority;
   }
@@ -167,18 +176,30 @@ export class BusAuthority {
       throw new AuthDirectoryError(`${userPublicKey} is not a user public key`);
     }
     fromPublic(userPublicKey); // throws on a malformed key
+    const revokedAt = Math.floor(at.getTime() / 1000);
+    await this.resignAppAccount((account) => ({
+      ...account,
+      revocations: { [userPublicKey]: revokedAt, ...(account.revocations ?? {}) },
+    }));
+    this.writeServerConfig();
+    return this.appAccountJwt;
+  }
+
+  /** The subject mappings the application account's JWT carries now. */
+  accountMappings(): AccountMappings | undefined {
+    return (decode<Account>(this.appAccountJwt).nats as { mappings?: AccountMappings }).mappings;
+  }
+
+  /** Re-signs the application account's JWT with `change` applied to its claims, and stores it. */
+  private async resignAppAccount(change: (account: AccountClaims) => AccountClaims): Promise<void> {
     const claims = decode<Account>(this.appAccountJwt);
-    const revocations = { ...(claims.nats.revocations ?? {}) };
-    revocations[userPublicKey] ??= Math.floor(at.getTime() / 1000);
-    const account: Partial<Account> = { ...claims.nats, revocations };
+    const account: AccountClaims = change({ ...claims.nats });
     delete account.type;
     delete (account as { version?: number }).version;
     this.ids.appAccountJwt = await encodeAccount(claims.name, this.appAccountPublicKey, account, {
       signer: this.ids.operatorSigning,
     });
     this.dir.writePublic(AUTH_FILES.appAccountJwt, this.appAccountJwt + '\n');
-    this.writeServerConfig();
-    return this.appAccountJwt;
   }
 
   /** The users revoked so far: public key → revoked-at (epoch seconds). */

@@ -4,6 +4,7 @@ import { decode } from '@nats-io/jwt';
 import { AuthDirectory, AuthDirectoryError } from './auth-directory';
 import { BusAuthority } from './bus-authority';
 import { ClaimsUpdateError, revokeUser } from './claims-update';
+import { mirrorPermissions, servicePermissions, type UserPermissions } from './permissions';
 import type { UserCredential } from './user-credential';
 
 const USAGE = `usage: bus-auth <command>
@@ -92,10 +93,22 @@ async function init(p: Parsed, out: (line: string) => void): Promise<number> {
   out(`server config include: ${authority.serverConfigPath}`);
   const files = new AuthDirectory(dir);
   for (const service of SERVICE_NAMES) {
-    await writeIfMissing(files, serviceCredsPath(service, ''), () => authority.issueService(service), out);
+    await writeIfMissing(
+      files,
+      serviceCredsPath(service, ''),
+      () => authority.issueService(service),
+      out,
+      () => servicePermissions(service),
+    );
   }
   const mirrorId = p.flags['demo-mirror'] ?? DEMO_MIRROR;
-  await writeIfMissing(files, mirrorCredsPath(mirrorId, ''), () => authority.issueMirror(mirrorId), out);
+  await writeIfMissing(
+    files,
+    mirrorCredsPath(mirrorId, ''),
+    () => authority.issueMirror(mirrorId),
+    out,
+    () => mirrorPermissions(mirrorId),
+  );
   return 0;
 }
 
@@ -154,15 +167,46 @@ async function writeIfMissing(
   relative: string,
   issue: () => Promise<UserCredential>,
   out: (line: string) => void,
+  permissions: () => UserPermissions,
 ): Promise<void> {
   const path = files.pathOf(relative);
+  let replaced: string | undefined;
   if (existsSync(path)) {
-    out(`kept ${path}`);
-    return;
+    const creds = readFileSync(path, 'utf8');
+    // a credential issued before its role's row changed is issued again, with the row as it is now
+    if (samePermissions(permissionsOfCreds(creds), permissions())) {
+      out(`kept ${path}`);
+      return;
+    }
+    replaced = publicKeyOfCreds(creds);
   }
   const credential = await issue();
   files.writeSecret(relative, credential.creds);
   describe(credential, path, out);
+  if (replaced) out(`re-issued: the role's permissions changed; ${replaced} stays valid until revoked`);
+}
+
+/** The permissions a `.creds` file's JWT grants; undefined when it cannot be read. */
+function permissionsOfCreds(creds: string): Partial<UserPermissions> | undefined {
+  const jwt = /-----BEGIN NATS USER JWT-----\s+(\S+)\s+/.exec(creds)?.[1];
+  try {
+    const { pub, sub, resp } = decode<Partial<UserPermissions>>(jwt ?? '').nats;
+    return { pub, sub, resp };
+  } catch {
+    return undefined;
+  }
+}
+
+function samePermissions(held: Partial<UserPermissions> | undefined, wanted: UserPermissions): boolean {
+  const norm = (p: Partial<UserPermissions> | undefined) =>
+    JSON.stringify([
+      p?.pub?.allow ?? [],
+      p?.pub?.deny ?? [],
+      p?.sub?.allow ?? [],
+      p?.sub?.deny ?? [],
+      p?.resp ?? null,
+    ]);
+  return held !== undefined && norm(held) === norm(wanted);
 }
 
 function describe(credential: UserCredential, path: string, out: (line: string) => void): void {

@@ -12,6 +12,7 @@ import {
   type KeyPair,
   type OperatorLimits,
 } from '@nats-io/jwt';
+import { appAccountMappings } from './subject-mappings';
 import { AUTH_FILES, AuthDirectory, AuthDirectoryError, type AuthFile } from './auth-directory';
 
 /** The system user's inbox prefix (it only asks the server to update account JWTs). */
@@ -106,7 +107,11 @@ export async function loadIdentities(
       encodeAccount(
         APP_ACCOUNT_NAME,
         appAccount.getPublicKey(),
-        { limits: APP_ACCOUNT_LIMITS, signing_keys: [appSigning.getPublicKey()] },
+        {
+          limits: APP_ACCOUNT_LIMITS,
+          signing_keys: [appSigning.getPublicKey()],
+          ...({ mappings: appAccountMappings() } as Partial<Account>),
+        },
         { signer: operatorSigning },
       ),
     ),

@@ -7,3 +7,4 @@ export * from './nats-connection';
 export * from './permissions';
 export * from './server-config';
 export * from './user-credential';
+export * from './subject-mappings';

@@ -3,7 +3,9 @@ import {
   busInboxPrefix,
   deadLetterSubjects,
   declaredStreams,
+  FramePartitions,
   isValidMirrorId,
+  mappedDestination,
   type BusRole,
   type BusRoleName,
 } from '@mirror/contracts';
@@ -73,7 +75,8 @@ function build(
   const subject = (s: string) => ns.subject(own(s));
   const pub = [
     ...role.publishes.map(subject),
-    ...role.emits.map(subject),
+    // the server checks a publish against the subject a mapping turns it into (frames → partitions)
+    ...role.emits.flatMap((s) => [s, mappedDestination(s) ?? []].flat()).map(subject),
     ...role.requests.map(subject),
     ...deadLetterSubjects(role).map(subject),
     ...jetStreamApiSubjects(role, ns),
@@ -98,7 +101,10 @@ export function servicePermissions(name: ServiceRoleName, namespace = ''): UserP
 /** One mirror's permissions: the `mirror` row with its own id in place of `*`. */
 export function mirrorPermissions(mirrorId: string, namespace = ''): UserPermissions {
   if (!isValidMirrorId(mirrorId)) throw new Error(`mirror id "${mirrorId}" must match [a-z0-9-]{1,64}`);
-  const own = (s: string) => s.replace(/^mirror\.\*\./, `mirror.${mirrorId}.`);
+  const own = (s: string) =>
+    s === FramePartitions.all
+      ? FramePartitions.ofMirror(mirrorId)
+      : s.replace(/^mirror\.\*\./, `mirror.${mirrorId}.`);
   return build(BUS_ROLES.mirror, busNamespace(namespace), busInboxPrefix({ mirrorId }, namespace), own);
 }
 

@@ -11,9 +11,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { decode, parseCreds, type Account, type User } from '@nats-io/jwt';
+import { decode, encodeAccount, fromSeed, parseCreds, type Account, type User } from '@nats-io/jwt';
 import { SERVICE_NAMES } from '@mirror/contracts';
-import { AUTH_FILES, AuthDirectoryError, BusAuthority } from '@mirror/bus-auth';
+import { AUTH_FILES, AuthDirectoryError, BusAuthority, appAccountMappings } from '@mirror/bus-auth';
 import { runCli } from '../src/cli';
 
 const ROOT = join(__dirname, '../../..');
@@ -83,7 +83,11 @@ describe(BusAuthority.name, () => {
     const signingKey = decode<Account>(sut.appAccountJwt).nats.signing_keys?.[0];
     expect(parsed.uc.iss).toBe(signingKey);
     const user = decode<User>(credential.jwt).nats;
-    expect(user.pub?.allow?.sort()).toEqual(['t1.mirror.m-1.frame', 't1.mirror.m-1.photo']);
+    expect(user.pub?.allow?.sort()).toEqual([
+      't1.mirror.m-1.frame',
+      't1.mirror.m-1.photo',
+      't1.vision.frame.*.m-1',
+    ]);
     expect(credential.inboxPrefix).toBe('_INBOX_t1_m-1');
   });
 
@@ -121,6 +125,33 @@ describe(BusAuthority.name, () => {
     expect(decode<Account>(again.appAccountJwt).nats.signing_keys).toEqual(
       decode<Account>(own.appAccountJwt).nats.signing_keys,
     );
+  });
+
+  it('adds the subject mappings to an account signed without them, keeping its revocations', async () => {
+    const own = await BusAuthority.init(freshDir());
+    const { publicKey } = await own.issueMirror('m-1');
+    await own.revoke(publicKey);
+    // an account JWT as an authority made before the frames were partitioned: no mappings
+    const claims = decode<Account>(own.appAccountJwt);
+    const operatorSigning = fromSeed(
+      Buffer.from(readFileSync(join(own.directory, AUTH_FILES.operatorSigningSeed), 'utf8').trim()),
+    );
+    const old = { ...claims.nats } as Partial<Account> & { mappings?: unknown };
+    delete old.mappings;
+    delete old.type;
+    delete (old as { version?: number }).version;
+    const unmapped = await encodeAccount(claims.name, own.appAccountPublicKey, old, {
+      signer: operatorSigning,
+    });
+    writeFileSync(join(own.directory, AUTH_FILES.appAccountJwt), unmapped + '\n');
+    expect((await BusAuthority.open(own.directory)).accountMappings()).toBeUndefined();
+
+    const again = await BusAuthority.init(own.directory);
+    expect(again.accountMappings()).toEqual(appAccountMappings());
+    expect(Object.keys(again.revocations())).toEqual([publicKey]);
+    expect(readFileSync(again.serverConfigPath, 'utf8')).toContain(again.appAccountJwt);
+    const third = await BusAuthority.init(own.directory);
+    expect(third.appAccountJwt).toBe(again.appAccountJwt); // nothing to change: not re-signed
   });
 
   it('asks for init when the directory is empty', async () => {

@@ -4,7 +4,8 @@ import { connect } from '@nats-io/transport-node';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BusAuthority, connectWithCreds, revokeUser } from '@mirror/bus-auth';
+import { BusAuthority, busNamespace, connectWithCreds, revokeUser } from '@mirror/bus-auth';
+import { FramePartitions } from '@mirror/contracts';
 import { waitFor } from '@mirror/testing';
 import { LockedBus, type Client } from './locked-bus.support';
 
@@ -47,7 +48,7 @@ describe('a locked bus', () => {
     for (const s of ['PHOTOS_IN', 'PHOTOS', 'DLQ'] as const) await bus.ensureStream(photoStore, s);
     await bus.ensureStream(photoStore, 'PHOTOS_IN'); // a second start updates
     await bus.ensureConsumer(photoStore, 'PHOTOS_IN', 'photo-store-photos', 'mirror.*.photo');
-    const frames = vision.collect(subject('mirror.*.frame'));
+    const frames = vision.collect(subject(FramePartitions.all));
     const screen = ['display', 'gesture', 'control'].map((c) => mirror.collect(subject(`mirror.m-1.${c}`)));
     await Promise.all([vision.nc.flush(), mirror.nc.flush()]);
 
@@ -67,8 +68,33 @@ describe('a locked bus', () => {
     vision.nc.publish(subject('mirror.m-1.gesture'), '{"gesture":"thumbs_up"}');
     vision.nc.publish(subject('mirror.m-1.control'), '{"fps":5}');
     await waitFor(() => frames.messages.length === 1 && screen.every((s) => s.messages.length === 1), 5000);
-    expect(frames.messages[0].subject).toBe(subject('mirror.m-1.frame'));
+    // delivered where the server's mapping puts it: the partition FramePartitions.of computes
+    expect(frames.messages[0].subject).toBe(subject(`vision.frame.${FramePartitions.of('m-1')}.m-1`));
     for (const c of [mirror, vision, photoStore, qr]) expect(c.violations('publish')).toEqual([]);
+  });
+
+  it.each([
+    ['with a namespace', () => ns],
+    ['without one (production)', () => ''],
+  ])("maps mirrors' frames to the partition FramePartitions.of computes, %s", async (_case, namespace) => {
+    const names = busNamespace(namespace());
+    const vision = await bus.connect(
+      await bus.authority.issueService('session-vision', { namespace: names.prefix }),
+    );
+    const frames = vision.collect(names.subject(FramePartitions.all));
+    await vision.nc.flush();
+    const ids = Array.from({ length: 24 }, (_, i) => `pm-${i * 7919}`);
+    await Promise.all(
+      ids.map(async (id) => {
+        const mirror = await bus.connect(await bus.authority.issueMirror(id, { namespace: names.prefix }));
+        mirror.nc.publish(names.subject(`mirror.${id}.frame`), 'jpeg');
+        await mirror.nc.flush();
+      }),
+    );
+    await waitFor(() => frames.messages.length === ids.length, 5000);
+    const expected = ids.map((id) => names.subject(`vision.frame.${FramePartitions.of(id)}.${id}`));
+    expect(frames.messages.map((m) => m.subject).sort()).toEqual(expected.sort());
+    expect(new Set(ids.map((id) => FramePartitions.of(id))).size).toBeGreaterThan(8);
   });
 
   it('refuses a mirror anything but its own subjects, and delivers and stores none of it', async () => {
@@ -82,6 +108,7 @@ describe('a locked bus', () => {
 
     const forbidden = [
       subject('mirror.m-2.frame'),
+      subject(`vision.frame.${FramePartitions.of('m-2')}.m-2`),
       subject('mirror.m-2.photo'),
       subject('mirror.m-2.display'),
       subject('wechat.qr.scanned'),
@@ -110,6 +137,7 @@ describe('a locked bus', () => {
       subject('mirror.m-2.display'),
       subject('mirror.m-2.gesture'),
       subject('mirror.*.frame'),
+      subject(FramePartitions.all),
       subject('mirror.*.display'),
       subject('wechat.>'),
       `_INBOX_${ns}_m-2.>`,
@@ -124,12 +152,15 @@ describe('a locked bus', () => {
     await waitFor(() => seen.messages.length >= 3, 5000);
     await settle();
 
-    expect(mirror.refusedPublishes()).toEqual(expect.arrayContaining([...forbidden, ...requests]));
+    // the server checks (and names) a mapped subject after the mapping: m-2's frames are its partition's
+    const mapped = (s: string) =>
+      s === subject('mirror.m-2.frame') ? subject(`vision.frame.${FramePartitions.of('m-2')}.m-2`) : s;
+    expect(mirror.refusedPublishes()).toEqual(
+      expect.arrayContaining([...forbidden.map(mapped), ...requests]),
+    );
     expect(mirror.violations('subscription')).toEqual(expect.arrayContaining(spying));
     expect(mirror.nc.stats().inMsgs).toBe(received);
-    const mirrorSent = seen.messages.filter(
-      (m) => m.data === 'x' && m.subject !== subject('mirror.m-2.frame'),
-    );
+    const mirrorSent = seen.messages.filter((m) => m.data === 'x');
     expect(mirrorSent).toEqual([]);
     expect((await jsm.streams.info(stream('PHOTOS_IN'))).state.messages).toBe(before);
     const consumers = [];
@@ -186,14 +217,15 @@ describe('a locked bus', () => {
 
   it('cuts a revoked mirror off within seconds, keeps the others flowing, and takes a new credential', async () => {
     const vision = await bus.service('session-vision');
-    const frames = vision.collect(subject('mirror.*.frame'));
+    const frames = vision.collect(subject(FramePartitions.all));
     await vision.nc.flush();
     const reconnecting = { maxReconnectAttempts: -1, reconnectTimeWait: 200, reconnectJitter: 0 };
     const revokedCredential = await bus.authority.issueMirror('m-5', { namespace: ns });
     const revoked = await bus.connect(revokedCredential, reconnecting);
     const kept = await bus.mirror('m-6', reconnecting);
     const from = (id: string) =>
-      frames.messages.filter((m) => m.subject === subject(`mirror.${id}.frame`)).length;
+      frames.messages.filter((m) => m.subject === subject(`vision.frame.${FramePartitions.of(id)}.${id}`))
+        .length;
     const timer = setInterval(() => {
       for (const [c, id] of [
         [revoked, 'm-5'],

@@ -6,21 +6,27 @@ const everyPublish = (name: (typeof SERVICE_NAMES)[number], ns = '') =>
   servicePermissions(name, ns).pub.allow;
 
 describe(mirrorPermissions.name, () => {
-  it('lets a mirror publish its own frames and photos and read its own display, gestures and control', () => {
+  it('lets a mirror publish its own frames and photos and read its own display, gestures, control and looks', () => {
     const sut = mirrorPermissions('m-1');
-    expect(sut.pub.allow.sort()).toEqual(['mirror.m-1.frame', 'mirror.m-1.photo']);
+    // frames also under the partitioned subject the server maps them to, and only its own id there
+    expect(sut.pub.allow.sort()).toEqual(['mirror.m-1.frame', 'mirror.m-1.photo', 'vision.frame.*.m-1']);
     expect(sut.sub.allow.sort()).toEqual([
       '_INBOX_m-1.>',
       'mirror.m-1.control',
       'mirror.m-1.display',
       'mirror.m-1.gesture',
+      'mirror.m-1.looks',
     ]);
     expect(sut.resp).toBeUndefined();
   });
 
   it('puts the namespace before every subject and into the inbox prefix', () => {
     const sut = mirrorPermissions('m-1', 't1');
-    expect(sut.pub.allow.sort()).toEqual(['t1.mirror.m-1.frame', 't1.mirror.m-1.photo']);
+    expect(sut.pub.allow.sort()).toEqual([
+      't1.mirror.m-1.frame',
+      't1.mirror.m-1.photo',
+      't1.vision.frame.*.m-1',
+    ]);
     expect(sut.sub.allow).toContain('_INBOX_t1_m-1.>');
     expect(sut.sub.allow).toContain('t1.mirror.m-1.display');
   });

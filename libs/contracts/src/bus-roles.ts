@@ -1,5 +1,7 @@
 import type { EventContract, StreamName } from './contract';
 import { Events } from './events';
+import { FramePartitions } from './frame-partitions';
+import { mirrorLooks } from './looks';
 import { MirrorSubjects, mirrorDisplay, mirrorGesture, type MirrorChannel } from './mirror';
 import { Requests } from './requests';
 import { STREAMS, deadLetterSubject } from './streams';
@@ -114,8 +116,10 @@ export const BUS_ROLES: Readonly<Record<BusRoleName, BusRole>> = {
   }),
   'session-vision': role({
     declares: ['SESSIONS'],
-    publishes: subjects(Events.sessionStarted, Events.sessionEnded),
-    listens: [MirrorSubjects.all('frame')],
+    publishes: subjects(Events.sessionStarted, Events.sessionEnded, Events.gestureRecognised),
+    // mirrors' frames as the server's subject mapping delivers them (frame-partitions.ts); a replica
+    // subscribes to the partitions it owns only
+    listens: [FramePartitions.all],
     emits: [mirrorGesture.subject, perMirror('control'), perMirror('vision')],
   }),
   binding: role({
@@ -132,15 +136,20 @@ export const BUS_ROLES: Readonly<Record<BusRoleName, BusRole>> = {
       consume(Events.userUnsubscribed, 'binding-user-unsubscribed'),
       consume(Events.productScanned, 'binding-product-scanned'),
       consume(Events.messageReceived, 'binding-message-received'),
+      consume(Events.gestureRecognised, 'binding-looks-gesture'),
+      consume(Events.sessionStarted, 'binding-looks-session-started'),
+      consume(Events.sessionEnded, 'binding-looks-session-ended'),
+      consume(Events.photoStored, 'binding-looks-photo-stored'),
     ],
     serves: subjects(
       Requests.replyScan,
       Requests.oauthConfirm,
       Requests.galleryGet,
       Requests.bindingPhotoDelete,
+      Requests.statsGet,
     ),
     requests: subjects(Requests.photoUrl, Requests.photoDelete),
-    emits: subjects(mirrorDisplay),
+    emits: [...subjects(mirrorDisplay, mirrorLooks), perMirror('control')],
   }),
   registrar: role({
     requests: subjects(Requests.qrIssue),
@@ -149,7 +158,12 @@ export const BUS_ROLES: Readonly<Record<BusRoleName, BusRole>> = {
     // a photo is published with an ack into PHOTOS_IN: no JetStream API is needed for that
     publishes: [MirrorSubjects.all('photo')],
     emits: [MirrorSubjects.all('frame')],
-    listens: [MirrorSubjects.all('display'), MirrorSubjects.all('gesture'), perMirror('control')],
+    listens: [
+      MirrorSubjects.all('display'),
+      MirrorSubjects.all('gesture'),
+      perMirror('control'),
+      MirrorSubjects.all('looks'),
+    ],
   }),
 };
 
@@ -240,16 +254,21 @@ export function rolesOn(subject: string): { producers: BusRoleName[]; consumers:
   const consumers: BusRoleName[] = [];
   const touches = (patterns: string[]) =>
     patterns.some((p) => subjectCovers(p, subject) || subjectCovers(subject, p));
+  // what is published on a mapped subject is delivered on its destination (frames: mirror → partition)
+  const delivered = mappedDestination(subject);
+  const receives = (patterns: string[]) =>
+    touches(patterns) ||
+    (delivered !== null && patterns.some((p) => subjectCovers(p, delivered) || subjectCovers(delivered, p)));
   for (const [name, r] of Object.entries(BUS_ROLES) as [BusRoleName, BusRole][]) {
     if (touches([...r.publishes, ...r.emits, ...r.requests])) producers.push(name);
-    if (touches([...r.consumes.map((c) => c.subject), ...r.listens, ...r.serves])) consumers.push(name);
+    if (receives([...r.consumes.map((c) => c.subject), ...r.listens, ...r.serves])) consumers.push(name);
   }
   return { producers, consumers };
 }
 
 /** Every subject the contracts define, as contract subjects (per-mirror ones with `*` for the id). */
 export function contractSubjects(): string[] {
-  const mirrorChannels: MirrorChannel[] = ['frame', 'photo', 'display', 'gesture', 'control'];
+  const mirrorChannels: MirrorChannel[] = ['frame', 'photo', 'display', 'gesture', 'control', 'looks'];
   return [
     ...Object.values(Events).map((e) => e.subject),
     ...Object.values(Requests).map((r) => r.subject),
@@ -257,9 +276,17 @@ export function contractSubjects(): string[] {
   ];
 }
 
-/** The subjects a role may name: the contracts' and the extra per-mirror channels. */
+/** The subjects a role may name: the contracts', the extra per-mirror channels and the partitioned frames. */
 export function knownBusSubjects(): string[] {
-  return [...contractSubjects(), ...EXTRA_MIRROR_CHANNELS.map((c) => perMirror(c))];
+  return [...contractSubjects(), ...EXTRA_MIRROR_CHANNELS.map((c) => perMirror(c)), FramePartitions.all];
+}
+
+/**
+ * Where the server delivers what is published on `subject` when a subject mapping applies to it (the
+ * frames: `mirror.<id>.frame` → `vision.frame.<partition>.<id>`), as a pattern; null when none applies.
+ */
+export function mappedDestination(subject: string): string | null {
+  return subjectCovers(MirrorSubjects.all('frame'), subject) ? FramePartitions.all : null;
 }
 
 /** The stream that stores a subject, if any (contract subjects, no namespace). */

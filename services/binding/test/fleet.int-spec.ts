@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { parseCreds } from '@nats-io/jwt';
 import { BusAuthority, busNamespace, connectWithCreds } from '@mirror/bus-auth';
-import { busInboxPrefix } from '@mirror/contracts';
+import { FramePartitions, busInboxPrefix } from '@mirror/contracts';
 import { createTestDatabase, LocalNatsServer, uniqueName, waitFor } from '@mirror/testing';
 import { runFleet } from '../src/fleet';
 import { migratedDatabase } from './support/database';
@@ -87,7 +87,9 @@ describe('fleet command', () => {
 
   it('registers mirrors, cuts a revoked one off within 5 s while the other flows, and re-registers it', async () => {
     const frames: string[] = [];
-    vision.subscribe(names.subject('mirror.*.frame'), { callback: (_e, m) => void frames.push(m.subject) });
+    vision.subscribe(names.subject(FramePartitions.all), {
+      callback: (_e, m) => void frames.push(m.subject),
+    });
     await vision.flush();
 
     const addA = await fleet('mirror', 'add', 'fleet-a', '--store', 'store-1', '--out', join(out, 'a.creds'));
@@ -109,7 +111,8 @@ describe('fleet command', () => {
     void (async () => {
       for await (const s of mirrorA.status()) if (s.type === 'disconnect') disconnectedAt ||= Date.now();
     })();
-    const from = (id: string) => frames.filter((s) => s === names.subject(`mirror.${id}.frame`)).length;
+    const from = (id: string) =>
+      frames.filter((s) => s === names.subject(`vision.frame.${FramePartitions.of(id)}.${id}`)).length;
     const timer = setInterval(() => {
       for (const [nc, id] of [
         [mirrorA, 'fleet-a'],
