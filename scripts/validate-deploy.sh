@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Validates the deployment files without a Docker engine or a cluster (part of scripts/test.sh):
-#   - docker-compose.yml (alone and with deploy/compose.mirrors.yml) with `docker-compose config`, using
-#     deploy/compose.env.example, and every service of services/ present in it;
+#   - docker-compose.yml (alone, with deploy/compose.mirrors.yml and with deploy/compose.seaweedfs.yml) with
+#     `docker-compose config`, using deploy/compose.env.example, and every service of services/ present in it;
 #   - k8s/nats/nats.conf identical to the project's deploy/nats/nats.conf;
 #   - `kubectl kustomize k8s` builds, when kubectl is installed.
 # The schema and environment checks of every manifest are jest tests: tools/deploy-check/test.
@@ -38,6 +38,7 @@ if command -v docker-compose >/dev/null; then
   compose() { env -i PATH="$PATH" HOME="${HOME:-/root}" docker-compose --env-file deploy/compose.env.example "$@"; }
   compose -f docker-compose.yml config -q
   compose -f docker-compose.yml -f deploy/compose.mirrors.yml config -q
+  compose -f docker-compose.yml -f deploy/compose.seaweedfs.yml config -q
   declared=$(compose -f docker-compose.yml config --services | sort)
   missing=
   for dir in services/*/; do
