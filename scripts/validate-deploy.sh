@@ -2,6 +2,8 @@
 # Validates the deployment files without a Docker engine or a cluster (part of scripts/test.sh):
 #   - docker-compose.yml (alone, with deploy/compose.mirrors.yml and with deploy/compose.seaweedfs.yml) with
 #     `docker-compose config`, using deploy/compose.env.example, and every service of services/ present in it;
+#   - no image (compose files, k8s manifests, Dockerfile) from a repository known to be gone
+#     (tools/deploy-check/src/images.ts, GONE_REPOSITORIES);
 #   - k8s/nats/nats.conf identical to the project's deploy/nats/nats.conf;
 #   - `kubectl kustomize k8s` builds, when kubectl is installed.
 # The schema and environment checks of every manifest are jest tests: tools/deploy-check/test.
@@ -20,6 +22,10 @@ log "k8s/nats/nats.conf is deploy/nats/nats.conf"
 cmp -s deploy/nats/nats-auth.conf k8s/nats/nats-auth.conf ||
   die "k8s/nats/nats-auth.conf differs from deploy/nats/nats-auth.conf: run 'cp deploy/nats/nats-auth.conf k8s/nats/nats-auth.conf'"
 log "k8s/nats/nats-auth.conf is deploy/nats/nats-auth.conf"
+
+# --- images that a fresh host can still pull -------------------------------------------------------------
+node -r ./scripts/register-ts.js tools/deploy-check/src/check-images.ts | sed 's/^/[deploy] /' ||
+  die "an image above comes from a repository that is gone: use what 'instead' says"
 
 # --- docker-compose ---------------------------------------------------------------------------------------
 if ! command -v docker-compose >/dev/null; then
