@@ -9,11 +9,13 @@ import { ScanEntity } from './entities/scan.entity';
 import { SessionSceneEntity } from './entities/session-scene.entity';
 import { SessionEntity } from './entities/session.entity';
 import { StoreEntity } from './entities/store.entity';
+import { UnsubscribeEntity } from './entities/unsubscribe.entity';
 import { WeChatUserEntity } from './entities/wechat-user.entity';
 import { InitialSchema1795468301502 } from './migrations/1795468301502-initial-schema';
 import { ClaimFunctions1795900000000 } from './migrations/1795900000000-claim-functions';
 import { MirrorRegistry1796000000000 } from './migrations/1796000000000-mirror-registry';
 import { Stores1796100000000 } from './migrations/1796100000000-stores';
+import { MirrorCodes1796300000000 } from './migrations/1796300000000-mirror-codes';
 
 export const ENTITIES = [
   StoreEntity,
@@ -27,6 +29,7 @@ export const ENTITIES = [
   BindingEntity,
   PushRecordEntity,
   ProductScanEntity,
+  UnsubscribeEntity,
 ];
 
 /** Every migration, oldest first. Listed, not globbed, so the same list works from src/ and dist/. */
@@ -35,6 +38,7 @@ export const MIGRATIONS = [
   ClaimFunctions1795900000000,
   MirrorRegistry1796000000000,
   Stores1796100000000,
+  MirrorCodes1796300000000,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

@@ -17,4 +17,9 @@ export const LockClass = {
    * account JWT from the same old copy (the later push would drop the earlier revocation).
    */
   fleet: 0x62640004,
+  /**
+   * Transaction-level, key = hashtext(mirrorId): the scans of one mirror's permanent code in turn, so a
+   * redelivered scan finds the first delivery's decision. Written out as 1650720816 in migration MirrorCodes.
+   */
+  mirrorCode: 0x62640030,
 } as const;

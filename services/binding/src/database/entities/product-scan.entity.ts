@@ -21,6 +21,22 @@ export class ProductScanEntity {
   @Column({ name: 'ext_info', type: 'text', nullable: true })
   extInfo!: string | null;
 
+  /** The scene (`m:<mirrorId>` or a session's) ExtInfo carried, if any. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  scene!: string | null;
+
+  /** The mirror the scan is attributed to, when determinable. */
+  @Column({ name: 'mirror_id', type: 'varchar', length: 64, nullable: true })
+  mirrorId!: string | null;
+
+  /** The store the scan is attributed to: the mirror's, or the store ExtInfo named. */
+  @Column({ name: 'store_id', type: 'varchar', length: 64, nullable: true })
+  storeId!: string | null;
+
+  /** The scan made the customer follow (a `subscribe` event). */
+  @Column({ name: 'new_follower', type: 'boolean' })
+  newFollower!: boolean;
+
   @Column({ name: 'scanned_at', type: 'timestamptz' })
   scannedAt!: Date;
 }
