@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineRequest, type RequestContract } from './contract';
 import { isoTime, mirrorId, openid, photoId, sceneStr, schemaVersion, sessionId } from './primitives';
+import { statsGetRequestSchema, statsGetResponseSchema } from './stats';
 
 /** WeChat's QR kinds; the limits are enforced by qr-issuer before calling WeChat. */
 export const QR_KINDS = ['QR_SCENE', 'QR_STR_SCENE', 'QR_LIMIT_SCENE', 'QR_LIMIT_STR_SCENE'] as const;
@@ -97,6 +98,7 @@ export const Requests = {
     bindingPhotoDeleteRequestSchema,
     bindingPhotoDeleteResponseSchema,
   ),
+  statsGet: defineRequest('binding.stats.get', statsGetRequestSchema, statsGetResponseSchema),
 } as const;
 
 const requestsBySubject = new Map<string, RequestContract>(

@@ -10,6 +10,7 @@ import { PushModule } from './push/push.module';
 import { RepliesModule } from './replies/replies.module';
 import { RetentionModule } from './retention/retention.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { StatsModule } from './stats/stats.module';
 
 /** binding: the Postgres record joining sessions, scenes, photos and WeChat users. */
 @Module({})
@@ -28,6 +29,7 @@ export class AppModule {
         RepliesModule,
         GalleryModule,
         RetentionModule,
+        StatsModule,
       ],
     };
   }

@@ -34,6 +34,10 @@ export const configShape = {
   PHOTO_STORE_TIMEOUT_MS: env.int(3000, 100, 30000),
   /** Lifetime of the signed OAuth `state` in the links binding sends. */
   OAUTH_STATE_TTL_SECONDS: env.int(1800, 60, 7 * 86400),
+  /** How often each replica recomputes the channel statistics of the (mirror, day) pairs that changed. */
+  STATS_REFRESH_INTERVAL_MS: env.int(2000, 100, 3600_000),
+  /** (mirror, day) pairs recomputed per statistics transaction. */
+  STATS_REFRESH_BATCH: env.int(1000, 1, 20000),
 };
 
 export type AppConfig = ReturnType<typeof loadAppConfig>;

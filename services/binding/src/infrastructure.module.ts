@@ -19,6 +19,7 @@ import { UnitOfWork } from './database/unit-of-work';
 import { OAUTH_SETTINGS, oauthSettings } from './oauth/oauth.settings';
 import { REPLIES_SETTINGS, repliesSettings } from './replies/replies.settings';
 import { RETENTION_SETTINGS, retentionSettings } from './retention/retention.settings';
+import { STATS_SETTINGS, statsSettings } from './stats/stats.settings';
 import { DisplayPublisher } from './shared/display.publisher';
 import { PHOTO_STORE_SETTINGS, photoStoreSettings } from './shared/photo-store.settings';
 import { PhotoStoreClient } from './shared/photo-store.client';
@@ -38,6 +39,7 @@ export class InfrastructureModule {
       { provide: OAUTH_SETTINGS, useValue: oauthSettings(config) },
       { provide: REPLIES_SETTINGS, useValue: repliesSettings(config) },
       { provide: RETENTION_SETTINGS, useValue: retentionSettings(config) },
+      { provide: STATS_SETTINGS, useValue: statsSettings(config) },
     ];
     const clients = [
       DatabaseRepository,

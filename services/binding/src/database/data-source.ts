@@ -16,6 +16,7 @@ import { ClaimFunctions1795900000000 } from './migrations/1795900000000-claim-fu
 import { MirrorRegistry1796000000000 } from './migrations/1796000000000-mirror-registry';
 import { Stores1796100000000 } from './migrations/1796100000000-stores';
 import { MirrorCodes1796300000000 } from './migrations/1796300000000-mirror-codes';
+import { ChannelStatistics1796400000000 } from './migrations/1796400000000-channel-statistics';
 
 export const ENTITIES = [
   StoreEntity,
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   MirrorRegistry1796000000000,
   Stores1796100000000,
   MirrorCodes1796300000000,
+  ChannelStatistics1796400000000,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

@@ -22,4 +22,9 @@ export const LockClass = {
    * redelivered scan finds the first delivery's decision. Written out as 1650720816 in migration MirrorCodes.
    */
   mirrorCode: 0x62640030,
+  /**
+   * Transaction-level: one statistics refresh at a time, so an older recomputation of a (mirror, day) never
+   * commits over a newer one (src/stats/stats.repository.ts).
+   */
+  stats: 0x62640010,
 } as const;
