@@ -9,9 +9,11 @@
 # sharp's libvips and human's models / the tfjs wasm binaries come inside their npm packages: nothing is
 # downloaded at build or run time beyond the npm registry.
 
-# Its npm 10 installs from package-lock.json as committed (the lock records only the platform packages of
-# optional native dependencies that the registry served when it was written; npm 11's `ci` refuses that).
-ARG NODE_IMAGE=node:20.19-bookworm-slim
+# Node 24, an LTS line (security fixes until 2028-04-30), with its npm 11; package-lock.json is accepted by
+# npm 11 and npm 10 alike and records the native builds of every platform (sharp, @swc/core), and the
+# install scripts npm 11 may run are listed in package.json (allowScripts). Pin a digest for releases:
+#   docker build --build-arg NODE_IMAGE=node:24.21-bookworm-slim@sha256:<digest> .
+ARG NODE_IMAGE=node:24.21-bookworm-slim
 
 # --- manifests: only the package.json files, so `npm ci` is cached until a dependency changes -------------
 FROM ${NODE_IMAGE} AS manifests

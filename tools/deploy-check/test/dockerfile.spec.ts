@@ -8,9 +8,17 @@ const stages = [...dockerfile.matchAll(/^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/gim)].ma
 const runtime = dockerfile.slice(dockerfile.search(/^FROM\s+\S+\s+AS\s+runtime/im));
 
 describe('Dockerfile', () => {
-  it('builds in one stage and ships a runtime stage on the pinned Node 20 image', () => {
+  it('builds in one stage and ships a runtime stage on one pinned image of a Node LTS line from 24 on', () => {
     expect(stages.map((s) => s.name)).toEqual(expect.arrayContaining(['build', 'runtime']));
-    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20(\.\d+)*-bookworm-slim$/m);
+    const image = dockerfile.match(/^ARG NODE_IMAGE=node:(\d+)\.(\d+)(?:\.\d+)?-bookworm-slim$/m);
+    const [major, minor] = [Number(image?.[1]), Number(image?.[2])];
+    // even majors become LTS; Node 20 is past its end of life (2026-04-30), 22 has the least time left
+    expect(major % 2).toBe(0);
+    expect(major).toBeGreaterThanOrEqual(24);
+    // and package.json's engines admits it (">=X.Y")
+    const engines: string = JSON.parse(readRepoFile('package.json')).engines.node;
+    const [, emaj, emin] = engines.match(/^>=\s*(\d+)\.(\d+)/) ?? [];
+    expect(major * 1000 + minor).toBeGreaterThanOrEqual(Number(emaj) * 1000 + Number(emin));
     expect(stages.every((s) => s.image === '${NODE_IMAGE}')).toBe(true);
     expect(dockerfile).toMatch(/RUN npm ci[^\n]*\n(.*\n)*?RUN npm run build/);
   });
