@@ -50,6 +50,11 @@ export const configShape = {
   SWIPE_MAX_DURATION_MS: env.int(1200, 100, 10000),
   /** In session, the whole-frame hand detector (~80 ms) runs at most every this many frames when no hand is tracked. */
   HAND_DETECTOR_INTERVAL_FRAMES: env.int(5, 1, 1000),
+  /**
+   * Replicas share the frame partitions through leases this long (renewed every third): a replica that dies
+   * hands its partitions over within about this long.
+   */
+  PARTITION_LEASE_MS: env.int(5000, 300, 60000),
   /** A replica owns a mirror for this long unless it renews (it renews while frames arrive). */
   MIRROR_LEASE_MS: env.int(3000, 200, 60000),
   /** Frames on demand: the rate a mirror is asked for while nobody is in front of it… */

@@ -5,6 +5,7 @@ import { SERVICE_NAME, type AppConfig } from './config';
 import { DetectionPool } from './detection/detection-pool';
 import { FRAMES_SETTINGS, framesSettings } from './frames/frames.settings';
 import { GESTURES_SETTINGS, gesturesSettings } from './gestures/gestures.settings';
+import { PARTITIONS_SETTINGS, partitionsSettings } from './partitions/partitions.settings';
 import { SESSIONS_SETTINGS, sessionsSettings } from './sessions/sessions.settings';
 import { VisionMetrics } from './shared/vision.metrics';
 
@@ -21,6 +22,7 @@ export class InfrastructureModule {
       { provide: FRAMES_SETTINGS, useValue: framesSettings(config) },
       { provide: SESSIONS_SETTINGS, useValue: sessionsSettings(config) },
       { provide: GESTURES_SETTINGS, useValue: gesturesSettings(config) },
+      { provide: PARTITIONS_SETTINGS, useValue: partitionsSettings(config) },
     ];
     return {
       module: InfrastructureModule,

@@ -9,6 +9,7 @@ import {
   connectTestNats,
   serviceNatsEnv,
 } from '@mirror/testing';
+import { FRAME_PARTITIONS } from '@mirror/contracts';
 import { emptyFrame, garbageFrames, personFrame } from './support/frames';
 import { MirrorCamera } from './support/mirror-camera';
 import { Replica } from './support/replica';
@@ -20,6 +21,7 @@ const timings = {
   SESSION_FRAMES_STOPPED_MS: '4000',
   FRAME_MAX_AGE_MS: '10000',
   MIRROR_LEASE_MS: '1000',
+  PARTITION_LEASE_MS: '1500',
   SWEEP_INTERVAL_MS: '200',
   GESTURE_REFRACTORY_MS: '1000',
   // the sweeps below take ~2 s, so that a machine busy with other tests still sees the hand along the way
@@ -204,6 +206,8 @@ describe('session-vision (two replicas)', () => {
       ['session.started', started.sessionId],
       ['session.ended', started.sessionId],
     ]);
-    expect(await survivor.counter('vision_frames_total', 'outcome="not-owner"')).toBeGreaterThan(0);
+    // the survivor serves every partition now, the dead replica's included
+    const status = (await (await fetch(`${survivor.url}/partitions`)).json()) as { partitions: number[] };
+    expect(status.partitions).toHaveLength(FRAME_PARTITIONS);
   }, 40_000);
 });

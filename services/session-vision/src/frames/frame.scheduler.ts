@@ -14,6 +14,8 @@ import { WorkerSlots } from './worker-slots';
 /** One mirror's queue: at most one frame waiting, and whether a timeout check is due. */
 interface Lane {
   busy: boolean;
+  /** The pump running now, if busy. */
+  work: Promise<void> | null;
   pending: IncomingFrame | null;
   sweepRequested: boolean;
 }
@@ -49,11 +51,14 @@ export class FrameScheduler {
     if (!lane.busy) this.track(this.pump(mirrorId, lane));
   }
 
-  /** Checks every mirror with an open session for timeouts (frames stopped, absence). */
-  async sweep(): Promise<void> {
+  /**
+   * Checks every mirror with an open session that `mine` accepts (those of this replica's partitions) for
+   * timeouts (frames stopped, absence).
+   */
+  async sweep(mine: (mirrorId: string) => boolean): Promise<void> {
     let mirrorIds: string[];
     try {
-      mirrorIds = await this.sessions.mirrorsToSweep();
+      mirrorIds = (await this.sessions.mirrorsToSweep()).filter(mine);
     } catch (err) {
       this.logger.warn({ err }, 'cannot list open sessions in Redis; will retry');
       return;
@@ -65,6 +70,33 @@ export class FrameScheduler {
     }
   }
 
+  /**
+   * Stops handling the mirrors `leaving` accepts (a partition that moves to another replica): drops their
+   * waiting frames, lets the frame in hand finish, then lets them go (`letGo`: the lease is released so the
+   * next replica takes over at once) or only forgets them (their lease may be another replica's already).
+   */
+  async handOver(leaving: (mirrorId: string) => boolean, letGo: boolean): Promise<void> {
+    const mirrorIds = [...this.lanes.keys()].filter(leaving);
+    for (const mirrorId of mirrorIds) {
+      const lane = this.lanes.get(mirrorId)!;
+      if (lane.pending) this.metrics.frame('not-mine');
+      lane.pending = null;
+      lane.sweepRequested = false;
+    }
+    await Promise.allSettled(mirrorIds.map((mirrorId) => this.lanes.get(mirrorId)?.work));
+    for (const mirrorId of mirrorIds) {
+      this.lanes.delete(mirrorId);
+      if (!letGo) {
+        this.pipeline.forget(mirrorId);
+        continue;
+      }
+      await this.pipeline.letGo(mirrorId).catch((err: unknown) => {
+        this.logger.warn({ err, mirrorId }, 'cannot release the mirror; its lease lapses');
+        this.pipeline.forget(mirrorId);
+      });
+    }
+  }
+
   /** Resolves once the frames in hand are handled (shutdown: no new frames come in by then). */
   async settle(timeoutMs: number): Promise<void> {
     await settleWithin(Promise.allSettled([...this.running]), timeoutMs);
@@ -73,14 +105,20 @@ export class FrameScheduler {
   private lane(mirrorId: string): Lane {
     let lane = this.lanes.get(mirrorId);
     if (!lane) {
-      lane = { busy: false, pending: null, sweepRequested: false };
+      lane = { busy: false, work: null, pending: null, sweepRequested: false };
       this.lanes.set(mirrorId, lane);
     }
     return lane;
   }
 
-  private async pump(mirrorId: string, lane: Lane): Promise<void> {
+  private pump(mirrorId: string, lane: Lane): Promise<void> {
     lane.busy = true;
+    const work = this.drain(mirrorId, lane);
+    if (lane.busy) lane.work = work;
+    return work;
+  }
+
+  private async drain(mirrorId: string, lane: Lane): Promise<void> {
     try {
       while (lane.pending || lane.sweepRequested) {
         // Wait for a worker before taking the frame: whatever arrives meanwhile replaces it.
@@ -103,6 +141,7 @@ export class FrameScheduler {
       }
     } finally {
       lane.busy = false;
+      lane.work = null;
     }
   }
 

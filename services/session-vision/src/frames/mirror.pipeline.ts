@@ -85,9 +85,14 @@ export class MirrorPipeline {
     const { events } = await this.sessions.expireIfDue(mirrorId);
     if (events.length) this.gestures.reset(mirrorId);
     if (!this.sessions.isIdle(mirrorId)) return false;
+    await this.letGo(mirrorId);
+    return true;
+  }
+
+  /** Releases the mirror's lease and forgets it here: the next replica to get its frames takes over at once. */
+  async letGo(mirrorId: string): Promise<void> {
     await this.ownership.release(mirrorId);
     this.analyser.drop(mirrorId);
     this.gestures.reset(mirrorId);
-    return true;
   }
 }

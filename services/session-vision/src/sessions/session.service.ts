@@ -31,6 +31,8 @@ export interface SessionChange {
 export class SessionService {
   /** The state of each owned mirror, as last saved (the durable copy is in Redis). */
   private readonly mirrors = new Map<string, StoredMirror>();
+  /** When this replica took each mirror over (see judged). */
+  private readonly watchingSince = new Map<string, number>();
   private readonly logger: Logger;
 
   constructor(
@@ -52,6 +54,7 @@ export class SessionService {
       outbox: [],
     };
     this.mirrors.set(mirrorId, stored);
+    this.watchingSince.set(mirrorId, this.clock.now());
     this.logger.info({ mirrorId, session: stored.presence.session?.sessionId }, 'mirror taken');
     await this.flushOutbox(mirrorId);
   }
@@ -59,6 +62,7 @@ export class SessionService {
   /** Drops what this replica holds of a mirror it no longer owns. */
   forget(mirrorId: string): void {
     this.mirrors.delete(mirrorId);
+    this.watchingSince.delete(mirrorId);
     this.frameRate.forget(mirrorId);
   }
 
@@ -74,7 +78,7 @@ export class SessionService {
 
   /** Feeds one analysed frame (a person there or not, arrived at `at`); saves and publishes any transition. */
   async observe(mirrorId: string, present: boolean, at: number): Promise<SessionChange> {
-    const t = observe(this.stored(mirrorId).presence, present, at, this.settings.presence, ulid);
+    const t = observe(this.judged(mirrorId, at), present, at, this.settings.presence, ulid);
     await this.commit(mirrorId, t.state, t.events);
     this.frameRate.update(mirrorId, Boolean(t.state.session));
     return { session: t.state.session, events: t.events };
@@ -82,7 +86,8 @@ export class SessionService {
 
   /** Ends the session if it timed out (absence, frames stopped), and retries an unpublished outbox. */
   async expireIfDue(mirrorId: string): Promise<SessionChange> {
-    const t = expire(this.stored(mirrorId).presence, this.clock.now(), this.settings.presence);
+    const now = this.clock.now();
+    const t = expire(this.judged(mirrorId, now), now, this.settings.presence);
     if (t.events.length) await this.commit(mirrorId, t.state, t.events);
     await this.flushOutbox(mirrorId);
     this.frameRate.update(mirrorId, Boolean(this.session(mirrorId)));
@@ -121,6 +126,23 @@ export class SessionService {
     const flushed = { ...stored, outbox: [] };
     this.mirrors.set(mirrorId, flushed);
     await this.repository.save(flushed);
+  }
+
+  /**
+   * The state timeouts are judged on. While a mirror moves between replicas nobody watches it, and that
+   * time is neither absence nor silence: its clocks count from the take-over (or from a frame `at` that
+   * arrived just before it), never from before.
+   */
+  private judged(mirrorId: string, at: number): MirrorPresence {
+    const presence = this.stored(mirrorId).presence;
+    const taken = this.watchingSince.get(mirrorId);
+    if (taken === undefined || !presence.session) return presence;
+    const since = Math.min(taken, at);
+    return {
+      ...presence,
+      lastPresentAt: Math.max(presence.lastPresentAt ?? presence.session.startedAt, since),
+      lastFrameAt: presence.lastFrameAt === null ? null : Math.max(presence.lastFrameAt, since),
+    };
   }
 
   /** The state of an owned mirror; one that is not (or no longer) ours has none here. */

@@ -1,9 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { MetricsService } from '@mirror/platform';
-import type { Counter, Histogram } from 'prom-client';
+import type { Counter, Gauge, Histogram } from 'prom-client';
 
+/**
+ * What became of a frame received. Overloaded: `dropped` (a newer frame of the mirror replaced it while
+ * it waited for a worker), `stale` (too old by the time a worker was free). Not this replica's: `not-mine`
+ * (its partition moved to another replica just then), `not-owner` (the mirror's lease is still another
+ * replica's: a hand-over in progress). Bad input: `bad-headers`, `wrong-partition`, `undecodable`.
+ */
 export type FrameOutcome =
-  'analysed' | 'duplicate' | 'dropped' | 'stale' | 'undecodable' | 'bad-headers' | 'not-owner';
+  | 'analysed'
+  | 'duplicate'
+  | 'dropped'
+  | 'stale'
+  | 'undecodable'
+  | 'bad-headers'
+  | 'wrong-partition'
+  | 'not-owner'
+  | 'not-mine';
 
 /** session-vision's Prometheus metrics, shared by frames, sessions and gestures. */
 @Injectable()
@@ -13,6 +27,11 @@ export class VisionMetrics {
   private readonly latencySeconds: Histogram;
   private readonly sessions: Counter;
   private readonly gestures: Counter;
+  private readonly receivedFrames: Counter;
+  private readonly partitionsOwned: Gauge;
+  private readonly replicasSeen: Gauge;
+  private readonly mirrorsSeenGauge: Gauge;
+  private readonly partitionMoves: Counter;
 
   constructor(metrics: MetricsService) {
     this.frames = metrics.counter('vision_frames_total', 'Frames received, by what became of them', [
@@ -32,6 +51,35 @@ export class VisionMetrics {
     );
     this.sessions = metrics.counter('vision_sessions_total', 'Sessions started and ended', ['event']);
     this.gestures = metrics.counter('vision_gestures_total', 'Gestures fired', ['gesture']);
+    this.receivedFrames = metrics.counter(
+      'vision_frames_received_total',
+      'Frames delivered to this replica (its partitions only)',
+    );
+    this.partitionsOwned = metrics.gauge('vision_partitions_owned', 'Frame partitions this replica serves');
+    this.replicasSeen = metrics.gauge('vision_replicas', 'Live session-vision replicas this replica sees');
+    this.mirrorsSeenGauge = metrics.gauge(
+      'vision_mirrors_seen',
+      'Mirrors whose frames this replica received in the last minute',
+    );
+    this.partitionMoves = metrics.counter(
+      'vision_partition_moves_total',
+      'Partitions taken, released (handed over) and lost (lease ran out) by this replica',
+      ['move'],
+    );
+  }
+
+  received(): void {
+    this.receivedFrames.inc();
+  }
+  partitions(owned: number, replicas: number): void {
+    this.partitionsOwned.set(owned);
+    this.replicasSeen.set(replicas);
+  }
+  mirrorsSeen(count: number): void {
+    this.mirrorsSeenGauge.set(count);
+  }
+  partitionMove(move: 'taken' | 'released' | 'lost'): void {
+    this.partitionMoves.inc({ move });
   }
 
   frame(outcome: FrameOutcome): void {

@@ -17,13 +17,21 @@ function pipeline(owner = true) {
   const fake = {
     ensureOwner: async () => owner,
     forget: jest.fn(),
+    letGo: jest.fn(async () => undefined),
     expireIfDue: jest.fn(async () => false),
     process: (_mirrorId: string, f: IncomingFrame) => {
       processed.push(f.seq);
       return new Promise<void>((resolve) => finish.push(resolve));
     },
   };
-  return { fake: fake as unknown as MirrorPipeline, processed, finish, expireIfDue: fake.expireIfDue };
+  return {
+    fake: fake as unknown as MirrorPipeline,
+    processed,
+    finish,
+    expireIfDue: fake.expireIfDue,
+    letGo: fake.letGo,
+    forget: fake.forget,
+  };
 }
 
 function scheduler(p: MirrorPipeline, sweepList: string[] = []) {
@@ -78,10 +86,40 @@ describe(FrameScheduler.name, () => {
     expect(outcomes).toEqual(['not-owner']);
   });
 
-  it('checks the listed mirrors for timeouts', async () => {
+  it('checks the listed mirrors of its own partitions for timeouts, and only those', async () => {
     const p = pipeline();
-    const { sut } = scheduler(p.fake, ['m1', 'm2']);
-    await sut.sweep();
-    expect(p.expireIfDue.mock.calls).toEqual([['m1'], ['m2']]);
+    const { sut } = scheduler(p.fake, ['m1', 'm2', 'm3']);
+    await sut.sweep((mirrorId) => mirrorId !== 'm2');
+    expect(p.expireIfDue.mock.calls).toEqual([['m1'], ['m3']]);
+  });
+
+  it('hands mirrors over: drops their waiting frame, waits for the one in hand, then lets them go', async () => {
+    const p = pipeline();
+    const { sut, outcomes } = scheduler(p.fake);
+    sut.acceptFrame('m1', frame(1));
+    await tick();
+    sut.acceptFrame('m1', frame(2)); // waits behind frame 1
+    sut.acceptFrame('m2', frame(3)); // waits for the one worker
+    let done = false;
+    const handing = sut.handOver((id) => id === 'm1', true).then(() => (done = true));
+    await tick();
+    expect(done).toBe(false); // frame 1 is still in hand
+    expect(outcomes).toEqual(['not-mine']);
+    p.finish.shift()!();
+    await handing;
+    expect(p.letGo.mock.calls).toEqual([['m1']]);
+    await tick();
+    expect(p.processed).toEqual([1, 3]); // frame 2 never ran; m2 is untouched
+  });
+
+  it('only forgets the mirrors of a partition it lost (their lease may be another replica’s)', async () => {
+    const p = pipeline();
+    const { sut } = scheduler(p.fake);
+    sut.acceptFrame('m1', frame(1));
+    await tick();
+    p.finish.shift()!();
+    await sut.handOver(() => true, false);
+    expect(p.forget.mock.calls).toEqual([['m1']]);
+    expect(p.letGo).not.toHaveBeenCalled();
   });
 });

@@ -12,7 +12,8 @@ function setup() {
   const clock = new ManualClock(1_000_000);
   const saved: StoredMirror[] = [];
   const repository = {
-    load: async () => null,
+    // what the last owner stored: the latest save (a take-over reads it)
+    load: async () => structuredClone(saved.at(-1) ?? null),
     save: async (s: StoredMirror) => void saved.push(structuredClone(s)),
   };
   const published: string[] = [];
@@ -68,6 +69,26 @@ describe(SessionService.name, () => {
     await sut.observe('m1', true, clock.now() + 300);
     expect(published).toEqual(['started']);
     expect(saved.at(-1)!.outbox).toEqual([]);
+  });
+
+  it('does not count the time a mirror moved between replicas as absence (no second session)', async () => {
+    const { sut, clock, published } = setup();
+    await sut.resume('m1');
+    for (let i = 0; i < 3; i++) await sut.observe('m1', true, clock.now());
+    sut.forget('m1'); // its replica died; another takes it over 2.5 s later (absence is 1 s)
+    clock.advance(2500);
+    await sut.resume('m1');
+    expect((await sut.expireIfDue('m1')).events).toEqual([]);
+    const arrivedBefore = clock.now() - 10; // a frame that waited while the mirror was taken over
+    const change = await sut.observe('m1', true, arrivedBefore);
+    expect(change.events).toEqual([]);
+    expect(change.session).not.toBeNull();
+    expect(published).toEqual(['started']);
+    // nobody there after the take-over: ends one absence later, counted from it
+    clock.advance(999);
+    expect((await sut.expireIfDue('m1')).events).toEqual([]);
+    clock.advance(1);
+    expect((await sut.expireIfDue('m1')).events.map((e) => e.type)).toEqual(['ended']);
   });
 
   it('ends a session nobody is in front of any more, and then lets an idle, silent mirror go', async () => {
