@@ -9,7 +9,7 @@ const BINDING_LAYERS = [
   ['shared', 'database', 'wechat'],
   ['customers', 'sessions', 'fleet'],
   ['photos', 'claims', 'push', 'oauth'],
-  ['replies', 'gallery', 'retention', 'stats'],
+  ['replies', 'gallery', 'retention', 'stats', 'looks'],
 ];
 const BINDING_SRC = 'services/binding/src';
 /** The only binding files that may import TypeORM. */

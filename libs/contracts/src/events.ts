@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, type EventContract } from './contract';
+import { GESTURES } from './mirror';
 import {
   isoTime,
   mirrorId,
@@ -83,9 +84,26 @@ export const messageReceivedSchema = z.object({
   fields: z.record(z.string()).default({}),
 });
 
+/**
+ * A command gesture seen during a session (session-vision → binding's looks): the mirror's state changes
+ * on it. `commandId` (also the JetStream msgID) names the gesture once: `<sessionId>-<frame capture ms>`,
+ * so the same recognition published twice is one command.
+ */
+export const gestureRecognisedSchema = z.object({
+  v: schemaVersion,
+  commandId: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be 1-100 of A-Z a-z 0-9 _ . -'),
+  sessionId,
+  mirrorId,
+  gesture: z.enum(GESTURES),
+  confidence: z.number().min(0).max(1),
+  /** Capture time of the frame the gesture completed in. */
+  at: isoTime,
+});
+
 export const Events = {
   sessionStarted: defineEvent('session.started', 'SESSIONS', sessionStartedSchema),
   sessionEnded: defineEvent('session.ended', 'SESSIONS', sessionEndedSchema),
+  gestureRecognised: defineEvent('gesture.recognised', 'SESSIONS', gestureRecognisedSchema),
   qrIssued: defineEvent('qr.issued', 'QR', qrIssuedSchema),
   photoStored: defineEvent('photo.stored', 'PHOTOS', photoStoredSchema),
   photoRejected: defineEvent('photo.rejected', 'PHOTOS', photoRejectedSchema),
@@ -106,6 +124,7 @@ export function eventContractFor(subject: string): EventContract | undefined {
 
 export type SessionStarted = z.infer<typeof sessionStartedSchema>;
 export type SessionEnded = z.infer<typeof sessionEndedSchema>;
+export type GestureRecognised = z.infer<typeof gestureRecognisedSchema>;
 export type QrIssued = z.infer<typeof qrIssuedSchema>;
 export type PhotoStored = z.infer<typeof photoStoredSchema>;
 export type PhotoRejected = z.infer<typeof photoRejectedSchema>;

@@ -4,7 +4,7 @@ import { isoTime, mirrorId, photoId, sessionId, isValidMirrorId } from './primit
 import { ContractViolationError } from './contract-violation.error';
 
 /** Per-mirror subjects: `mirror.<mirrorId>.<channel>`. */
-export type MirrorChannel = 'frame' | 'photo' | 'display' | 'gesture' | 'vision' | 'control';
+export type MirrorChannel = 'frame' | 'photo' | 'display' | 'gesture' | 'vision' | 'control' | 'looks';
 
 export const MirrorSubjects = {
   /** Wildcard matching one channel of every mirror, e.g. `mirror.*.frame`. */
@@ -20,7 +20,7 @@ export const MirrorSubjects = {
   },
   /** Extracts the mirror id from a per-mirror subject (namespace already stripped); null if malformed. */
   parse(subject: string): { mirrorId: string; channel: MirrorChannel } | null {
-    const m = /^mirror\.([^.]+)\.(frame|photo|display|gesture|vision|control)$/.exec(subject);
+    const m = /^mirror\.([^.]+)\.(frame|photo|display|gesture|vision|control|looks)$/.exec(subject);
     if (!m || !isValidMirrorId(m[1])) return null;
     return { mirrorId: m[1], channel: m[2] as MirrorChannel };
   },
@@ -104,16 +104,32 @@ export const mirrorVision = defineMessage('mirror.*.vision', visionResultSchema)
 export const FRAME_RATE_LIMITS = { min: 0.1, max: 30 } as const;
 
 /**
- * `mirror.<id>.control` (core NATS): what session-vision needs from the mirror's camera. A mirror sends
- * frames at this rate (at most its camera's) until told otherwise; it is repeated now and then, so a
- * restarted mirror learns it within seconds.
+ * `mirror.<id>.control` (core NATS): what the backend asks of the mirror's camera.
+ *
+ * `frame-rate` (session-vision): frames at this rate (at most the camera's) until told otherwise; repeated
+ * now and then, so a restarted mirror learns it within seconds.
+ *
+ * `take-photo` (binding, after a thumbs-up's countdown): shoot at `shootAt` and publish the photo with
+ * `photoId` as its `Nats-Msg-Id` and `sessionId` as its `session-id`. The same command twice is one photo:
+ * the mirror shoots a photo id once, and JetStream drops a republished id.
  */
-export const controlSchema = z.object({
-  v: z.literal(1).default(1),
-  kind: z.literal('frame-rate'),
-  fps: z.number().min(FRAME_RATE_LIMITS.min).max(FRAME_RATE_LIMITS.max),
-  /** Why: nobody there (idle) or a session open. */
-  reason: z.enum(['idle', 'session']),
-});
+export const controlSchema = z.discriminatedUnion('kind', [
+  z.object({
+    v: z.literal(1).default(1),
+    kind: z.literal('frame-rate'),
+    fps: z.number().min(FRAME_RATE_LIMITS.min).max(FRAME_RATE_LIMITS.max),
+    /** Why: nobody there (idle) or a session open. */
+    reason: z.enum(['idle', 'session']),
+  }),
+  z.object({
+    v: z.literal(1).default(1),
+    kind: z.literal('take-photo'),
+    sessionId,
+    photoId,
+    shootAt: isoTime,
+  }),
+]);
 export type ControlMessage = z.infer<typeof controlSchema>;
+export type FrameRateControl = Extract<ControlMessage, { kind: 'frame-rate' }>;
+export type TakePhotoControl = Extract<ControlMessage, { kind: 'take-photo' }>;
 export const mirrorControl = defineMessage('mirror.*.control', controlSchema);

@@ -21,7 +21,7 @@ const DAY = 86400;
 export const STREAMS: Record<StreamName, StreamSpec> = {
   SESSIONS: {
     name: 'SESSIONS',
-    subjects: ['session.started', 'session.ended'],
+    subjects: ['session.started', 'session.ended', 'gesture.recognised'],
     maxMsgSize: 64 * 1024,
     maxAgeSeconds: 30 * DAY,
     duplicateWindowSeconds: 600,

@@ -48,7 +48,13 @@ describe('BUS_ROLES', () => {
   });
 
   it('gives the planned per-mirror channels a producer and a consumer too', () => {
-    expect(rolesOn('mirror.*.control')).toEqual({ producers: ['session-vision'], consumers: ['mirror'] });
+    // frame rates from session-vision, photos to take from binding's looks
+    expect(rolesOn('mirror.*.control')).toEqual({
+      producers: ['session-vision', 'binding'],
+      consumers: ['mirror'],
+    });
+    expect(rolesOn('mirror.*.looks')).toEqual({ producers: ['binding'], consumers: ['mirror'] });
+    expect(rolesOn('gesture.recognised')).toEqual({ producers: ['session-vision'], consumers: ['binding'] });
     expect(rolesOn('mirror.*.vision').producers).toEqual(['session-vision']);
     expect(EXTRA_MIRROR_CHANNELS).toEqual(['vision']);
   });

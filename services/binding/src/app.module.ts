@@ -4,6 +4,7 @@ import type { AppConfig } from './config';
 import { CustomersModule } from './customers/customers.module';
 import { GalleryModule } from './gallery/gallery.module';
 import { InfrastructureModule } from './infrastructure.module';
+import { LooksModule } from './looks/looks.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { PhotosModule } from './photos/photos.module';
 import { PushModule } from './push/push.module';
@@ -29,6 +30,7 @@ export class AppModule {
         RepliesModule,
         GalleryModule,
         RetentionModule,
+        LooksModule,
         StatsModule,
       ],
     };

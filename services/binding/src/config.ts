@@ -32,6 +32,12 @@ export const configShape = {
   PHOTO_URL_TIMEOUT_MS: env.int(800, 50, 10000),
   /** How long the gallery and deletions wait for photo-store. */
   PHOTO_STORE_TIMEOUT_MS: env.int(3000, 100, 30000),
+  /** Looks: the countdown between a thumbs-up and the photo, seconds. */
+  LOOKS_COUNTDOWN_SECONDS: env.int(3, 1, 10),
+  /** Looks: a countdown whose photo has not arrived this long after it ended is given up (thumbs-up works again). */
+  LOOKS_PHOTO_WAIT_MS: env.int(15000, 1000, 120000),
+  /** Looks: how long the mirror's state waits for photo-store's look URLs before going without them. */
+  LOOKS_URL_TIMEOUT_MS: env.int(150, 20, 5000),
   /** Lifetime of the signed OAuth `state` in the links binding sends. */
   OAUTH_STATE_TTL_SECONDS: env.int(1800, 60, 7 * 86400),
   /** How often each replica recomputes the channel statistics of the (mirror, day) pairs that changed. */

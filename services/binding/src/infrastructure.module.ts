@@ -16,6 +16,7 @@ import { createDataSource } from './database/data-source';
 import { DatabaseRepository } from './database/database.repository';
 import { applyMigrations } from './database/migration-runner';
 import { UnitOfWork } from './database/unit-of-work';
+import { LOOKS_SETTINGS, looksSettings } from './looks/looks.settings';
 import { OAUTH_SETTINGS, oauthSettings } from './oauth/oauth.settings';
 import { REPLIES_SETTINGS, repliesSettings } from './replies/replies.settings';
 import { RETENTION_SETTINGS, retentionSettings } from './retention/retention.settings';
@@ -39,6 +40,7 @@ export class InfrastructureModule {
       { provide: OAUTH_SETTINGS, useValue: oauthSettings(config) },
       { provide: REPLIES_SETTINGS, useValue: repliesSettings(config) },
       { provide: RETENTION_SETTINGS, useValue: retentionSettings(config) },
+      { provide: LOOKS_SETTINGS, useValue: looksSettings(config) },
       { provide: STATS_SETTINGS, useValue: statsSettings(config) },
     ];
     const clients = [

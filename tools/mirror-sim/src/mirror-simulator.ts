@@ -5,8 +5,11 @@ import {
   mirrorControl,
   mirrorDisplay,
   mirrorGesture,
+  mirrorLooks,
   type ControlMessage,
-  type Gesture,
+  type FrameRateControl,
+  type LooksState,
+  type TakePhotoControl,
 } from '@mirror/contracts';
 import type { NatsClient } from '@mirror/nats';
 import type { Subscription } from '@nats-io/transport-node';
@@ -31,16 +34,18 @@ export interface PhotoTaken {
   photoId: string;
   sessionId?: string;
   bytes: number;
-  reason: 'thumbs_up' | 'auto';
+  reason: 'take-photo' | 'auto';
 }
 
 /**
- * Behaves like a mirror device: publishes camera frames, listens to its display, gesture and control
- * subjects, and takes a photo (publishes the current frame as a photo) on thumbs_up. Frames go out at the rate
- * session-vision asks for on `mirror.<id>.control` (at most the camera's), while the camera keeps running:
- * a slower rate skips frames, it does not slow the scene down.
- * Events: 'frame' (seq, label), 'display' (DisplayMessage), 'gesture' (GestureMessage), 'photo' (PhotoTaken),
- * 'frame-rate' (fps, reason), 'error' (Error), 'end'.
+ * Behaves like a mirror device: publishes camera frames, listens to its display, gesture, control and looks
+ * subjects. Frames go out at the rate session-vision asks for on `mirror.<id>.control` (at most the camera's),
+ * while the camera keeps running: a slower rate skips frames, it does not slow the scene down. A `take-photo`
+ * on the same subject (binding, after a thumbs-up's countdown) publishes the camera frame at `shootAt` as a
+ * photo with the id it names, once per id. The looks state (`mirror.<id>.looks`) is passed on newest first:
+ * an older version arriving late is dropped.
+ * Events: 'frame' (seq, label), 'display' (DisplayMessage), 'gesture' (GestureMessage), 'looks' (LooksState),
+ * 'photo' (PhotoTaken), 'frame-rate' (fps, reason), 'error' (Error), 'end'.
  */
 export class MirrorSimulator extends EventEmitter {
   private seq = 0;
@@ -51,8 +56,12 @@ export class MirrorSimulator extends EventEmitter {
   private sendEveryMs: number;
   private lastSentAt = -Infinity;
   private autoPhoto?: NodeJS.Timeout;
+  /** Photo ids asked for (shot or scheduled): a repeated command is one photo. */
+  private readonly photoIds = new Set<string>();
+  private readonly shots = new Set<NodeJS.Timeout>();
   sessionId?: string;
   lastDisplay?: DisplayMessage;
+  lastLooks?: LooksState;
 
   constructor(
     private readonly nats: NatsClient,
@@ -75,6 +84,9 @@ export class MirrorSimulator extends EventEmitter {
       ),
       this.nats.subscribe(MirrorSubjects.of('control', mirrorId), (msg) =>
         this.onControl(decode(mirrorControl, msg.data)),
+      ),
+      this.nats.subscribe(MirrorSubjects.of('looks', mirrorId), (msg) =>
+        this.onLooks(decode(mirrorLooks, msg.data)),
       ),
     );
     let i = 0;
@@ -103,8 +115,35 @@ export class MirrorSimulator extends EventEmitter {
     this.timer = setInterval(tick, 1000 / this.options.fps);
   }
 
-  /** Frames at the rate session-vision needs, never above the camera's. */
   private onControl(message: ControlMessage): void {
+    if (message.kind === 'take-photo') this.onTakePhoto(message);
+    else this.onFrameRate(message);
+  }
+
+  /** Shoots the photo binding asks for when its countdown ends; the same photo id twice is one photo. */
+  private onTakePhoto(message: TakePhotoControl): void {
+    if (this.photoIds.has(message.photoId)) return;
+    this.photoIds.add(message.photoId);
+    const timer = setTimeout(
+      () => {
+        this.shots.delete(timer);
+        void this.takePhoto('take-photo', { photoId: message.photoId, sessionId: message.sessionId });
+      },
+      Math.max(0, Date.parse(message.shootAt) - Date.now()),
+    );
+    this.shots.add(timer);
+  }
+
+  /** The newest state wins; a new session's state always does. */
+  private onLooks(state: LooksState): void {
+    const last = this.lastLooks;
+    if (last && last.sessionId === state.sessionId && state.version <= last.version) return;
+    this.lastLooks = state;
+    this.emit('looks', state);
+  }
+
+  /** Frames at the rate session-vision needs, never above the camera's. */
+  private onFrameRate(message: FrameRateControl): void {
     const fps = Math.min(message.fps, this.options.fps);
     const every = 1000 / fps;
     if (every === this.sendEveryMs) return;
@@ -130,30 +169,31 @@ export class MirrorSimulator extends EventEmitter {
     this.emit('display', message);
   }
 
+  /** A gesture only flashes on the screen: what it does comes back as looks state and control commands. */
   private onGesture(message: GestureMessage): void {
     this.emit('gesture', message);
-    if (message.gesture === ('thumbs_up' satisfies Gesture)) {
-      this.sessionId ??= message.sessionId;
-      void this.takePhoto('thumbs_up');
-    }
   }
 
   /** Publishes the current camera frame, upscaled as a real mirror camera would shoot it, as a photo. */
-  async takePhoto(reason: PhotoTaken['reason']): Promise<PhotoTaken | undefined> {
+  async takePhoto(
+    reason: PhotoTaken['reason'],
+    asked: { photoId?: string; sessionId?: string } = {},
+  ): Promise<PhotoTaken | undefined> {
     if (!this.current) {
       this.emit('error', new Error('no camera frame yet: start() the simulator before taking photos'));
       return undefined;
     }
     try {
       const photo = await sharp(this.current.jpeg).resize({ width: 1280 }).jpeg({ quality: 90 }).toBuffer();
-      const photoId = ulid();
+      const photoId = asked.photoId ?? ulid();
+      const sessionId = asked.sessionId ?? this.sessionId;
       const headers: Record<string, string> = { 'taken-at': new Date().toISOString() };
-      if (this.sessionId) headers['session-id'] = this.sessionId;
+      if (sessionId) headers['session-id'] = sessionId;
       await this.nats.publishBytes(MirrorSubjects.of('photo', this.options.mirrorId), photo, {
         msgID: photoId,
         headers,
       });
-      const taken = { photoId, sessionId: this.sessionId, bytes: photo.length, reason };
+      const taken = { photoId, sessionId, bytes: photo.length, reason };
       this.emit('photo', taken);
       return taken;
     } catch (e) {
@@ -170,6 +210,8 @@ export class MirrorSimulator extends EventEmitter {
   async stop(): Promise<void> {
     this.stopFrames();
     clearTimeout(this.autoPhoto);
+    for (const shot of this.shots) clearTimeout(shot);
+    this.shots.clear();
     await Promise.all(this.subscriptions.map((s) => s.drain().catch(() => undefined)));
     this.subscriptions = [];
   }

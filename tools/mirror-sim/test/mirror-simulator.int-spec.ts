@@ -104,7 +104,7 @@ describe(MirrorSimulator.name, () => {
     sub.unsubscribe();
   });
 
-  it('shows the session QR on its screen and takes a photo on thumbs_up', async () => {
+  it('shows the session QR on its screen and shoots the photo binding asks for when the countdown ends, once', async () => {
     sut.start(await defaultSequence(20, 1, 0.2));
     const sessionId = ulid();
     nats.emit(mirrorDisplay, MirrorSubjects.of('display', mirrorId), {
@@ -123,10 +123,9 @@ describe(MirrorSimulator.name, () => {
     expect(state.display?.sessionId).toBe(sessionId);
     expect(state.qrSvg).toContain('<svg');
 
-    const taken = new Promise<PhotoTaken>((resolve, reject) => {
-      sut.once('photo', resolve);
-      sut.once('error', reject);
-    });
+    const taken: PhotoTaken[] = [];
+    sut.on('photo', (p: PhotoTaken) => taken.push(p));
+    // a gesture alone takes nothing: binding decides, after its countdown
     nats.emit(mirrorGesture, MirrorSubjects.of('gesture', mirrorId), {
       sessionId,
       mirrorId,
@@ -134,14 +133,28 @@ describe(MirrorSimulator.name, () => {
       confidence: 0.9,
       at: new Date().toISOString(),
     });
-    const { photoId } = await taken; // published and acknowledged by JetStream
+    const photoId = `look-${sessionId}-1`;
+    const shootAt = Date.now() + 800;
+    for (let i = 0; i < 2; i++) {
+      nats.emit(mirrorControl, MirrorSubjects.of('control', mirrorId), {
+        kind: 'take-photo',
+        sessionId,
+        photoId,
+        shootAt: new Date(shootAt).toISOString(),
+      });
+    }
+    await waitFor(() => taken.length > 0, 10000);
+    expect(Date.now()).toBeGreaterThanOrEqual(shootAt - 20);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(taken.map((p) => [p.photoId, p.sessionId, p.reason])).toEqual([
+      [photoId, sessionId, 'take-photo'],
+    ]);
     const photo = await nats.jsm.streams.getMessage(nats.ns.stream('PHOTOS_IN'), {
       last_by_subj: nats.ns.subject(`mirror.${mirrorId}.photo`),
     });
     if (!photo) throw new Error('the photo is not in PHOTOS_IN');
     expect(photo.header.get('Nats-Msg-Id')).toBe(photoId);
     expect(photo.header.get('session-id')).toBe(sessionId);
-    expect(photo.header.get('Nats-Msg-Id')).toMatch(/^[0-9A-Z]{26}$/);
     expect((await sharp(Buffer.from(photo.data)).metadata()).width).toBe(1280);
   });
 });

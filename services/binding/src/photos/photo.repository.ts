@@ -3,6 +3,13 @@ import type { PhotoStored } from '@mirror/contracts';
 import { DatabaseRepository } from '../database/database.repository';
 import type { PhotoDeletedReason } from '../database/entities/photo.entity';
 
+export interface SessionSummary {
+  count: number;
+  favourites: number;
+  newestPhotoId: string | null;
+  coverPhotoId: string | null;
+}
+
 /** Postgres I/O for photos (which session a photo belongs to by time: SessionRepository.attachPhotosByTime). */
 @Injectable()
 export class PhotoRepository {
@@ -61,15 +68,20 @@ export class PhotoRepository {
     );
   }
 
-  /** How many photos a session has, and its newest one. */
-  async sessionSummary(sessionId: string): Promise<{ count: number; newestPhotoId: string | null }> {
-    const row = await this.db.row<{ count: number; newestPhotoId: string | null }>(
-      `SELECT count(*)::int AS count,
-              (array_agg(id ORDER BY taken_at DESC, id DESC))[1] AS "newestPhotoId"
+  /**
+   * How many photos (looks) a session has, how many are favourites, its newest one, and its cover: the
+   * latest favourite, else the newest.
+   */
+  async sessionSummary(sessionId: string): Promise<SessionSummary> {
+    const row = await this.db.row<SessionSummary>(
+      `SELECT count(*)::int AS count, count(*) FILTER (WHERE favourite)::int AS favourites,
+              (array_agg(id ORDER BY taken_at DESC, id DESC))[1] AS "newestPhotoId",
+              (array_agg(id ORDER BY favourite DESC, favourited_at DESC NULLS LAST, taken_at DESC, id DESC))[1]
+                AS "coverPhotoId"
          FROM photos WHERE session_id = $1 AND status = 'stored'`,
       [sessionId],
     );
-    return row ?? { count: 0, newestPhotoId: null };
+    return row ?? { count: 0, favourites: 0, newestPhotoId: null, coverPhotoId: null };
   }
 
   /** Hides a confirmed customer's own photo at once; 'not-found' also for someone else's photo. */

@@ -50,13 +50,14 @@ export class ReplyComposer {
 
   private async photosNews(sessionId: string, scene: string): Promise<PassiveReply> {
     const summary = await this.photos.sessionSummary(sessionId);
-    const picUrl = summary.newestPhotoId ? await this.thumbnail(summary.newestPhotoId) : undefined;
+    // the favourite look leads, else the newest
+    const picUrl = summary.coverPhotoId ? await this.thumbnail(summary.coverPhotoId) : undefined;
     return {
       type: 'news',
       articles: [
         {
           title: Messages.newsTitle,
-          description: Messages.newsDescription(summary.count),
+          description: Messages.newsDescription(summary.count, summary.favourites),
           ...(picUrl ? { picUrl } : {}),
           url: this.links.forScene(scene),
         },

@@ -1,9 +1,9 @@
 /** Everything binding says to customers (in WeChat) and on the mirror screen. */
 export const Messages = {
   newsTitle: '您的试衣照片',
-  newsDescription: (count: number) =>
+  newsDescription: (count: number, favourites = 0) =>
     count > 0
-      ? `本次试衣共拍摄 ${count} 张照片，点击查看并保存到您的相册。`
+      ? `本次试衣共拍摄 ${count} 张照片${favourites > 0 ? `，收藏 ${favourites} 张` : ''}，点击查看并保存到您的相册。`
       : '试衣镜拍下的照片会出现在这里，点击查看。',
   claimedByOther:
     '抱歉，这个二维码已经被另一位顾客扫描，照片只发送给第一位扫码的顾客。请在试衣镜前重新开始试衣，获取您自己的二维码。',

@@ -65,6 +65,13 @@ export class PhotoEntity {
   @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
   deletedAt!: Date | null;
 
+  /** A favourite look (victory at the mirror, or the photo page). */
+  @Column({ type: 'boolean', default: false })
+  favourite!: boolean;
+
+  @Column({ name: 'favourited_at', type: 'timestamptz', nullable: true })
+  favouritedAt!: Date | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }
