@@ -60,11 +60,36 @@ export function variablesReadDirectly(service: string): string[] {
   return [...names].sort();
 }
 
-/** Variables a deployment may set for the service: its shape, what its code reads directly, Node's own. */
+/**
+ * What the OpenTelemetry SDK reads from the environment itself in the way @mirror/platform starts it (the
+ * exporter's URL comes from OTEL_EXPORTER_OTLP_ENDPOINT through config.ts): sampling, batching, the
+ * collector's headers, timeout, compression and TLS files.
+ */
+export const OTEL_SDK_VARIABLES = [
+  'OTEL_TRACES_SAMPLER',
+  'OTEL_TRACES_SAMPLER_ARG',
+  'OTEL_BSP_SCHEDULE_DELAY',
+  'OTEL_BSP_MAX_QUEUE_SIZE',
+  'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+  'OTEL_BSP_EXPORT_TIMEOUT',
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+  'OTEL_EXPORTER_OTLP_TIMEOUT',
+  'OTEL_EXPORTER_OTLP_COMPRESSION',
+  'OTEL_EXPORTER_OTLP_CERTIFICATE',
+  'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE',
+  'OTEL_EXPORTER_OTLP_CLIENT_KEY',
+];
+
+/**
+ * Variables a deployment may set for the service: its shape, what its code reads directly, what the tracing
+ * SDK reads, Node's own.
+ */
 export function knownVariables(service: string): Set<string> {
   return new Set([
     ...Object.keys(serviceConfigShape(service)),
     ...variablesReadDirectly(service),
+    ...OTEL_SDK_VARIABLES,
     'NODE_ENV',
     'NODE_OPTIONS',
   ]);
