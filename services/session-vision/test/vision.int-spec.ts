@@ -1,5 +1,4 @@
 import Redis from 'ioredis';
-import { jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/transport-node';
 import {
   deleteNamespaceStreams,
@@ -13,6 +12,7 @@ import { FRAME_PARTITIONS } from '@mirror/contracts';
 import { emptyFrame, garbageFrames, personFrame } from './support/frames';
 import { MirrorCamera } from './support/mirror-camera';
 import { Replica } from './support/replica';
+import { flushRedis, sessionEvents } from './support/session-events';
 
 // Short timeouts so a whole session fits in a few seconds; the rules are the production ones.
 const ABSENCE_MS = 1500;
@@ -28,38 +28,6 @@ const timings = {
   SWIPE_MAX_DURATION_MS: '3000',
   VISION_WORKERS: '1',
 };
-
-interface SessionEvent {
-  subject: string;
-  sessionId: string;
-  mirrorId: string;
-  at: string;
-  reason?: string;
-}
-
-/** Everything the SESSIONS stream of the namespace holds for one mirror, in order. */
-async function sessionEvents(nc: NatsConnection, ns: string, mirrorId: string): Promise<SessionEvent[]> {
-  const js = jetstream(nc);
-  const jsm = await jetstreamManager(nc);
-  const stream = `${ns}_SESSIONS`;
-  const info = await jsm.streams.info(stream).catch(() => null);
-  if (!info || info.state.messages === 0) return [];
-  const consumer = await js.consumers.get(stream);
-  const out: SessionEvent[] = [];
-  const batch = await consumer.fetch({ max_messages: info.state.messages, expires: 2000 });
-  for await (const m of batch as AsyncIterable<JsMsg>) {
-    out.push({ subject: m.subject, ...(m.json() as Omit<SessionEvent, 'subject'>) });
-    if (m.info.pending === 0) break;
-  }
-  return out.filter((e) => e.mirrorId === mirrorId);
-}
-
-async function flushRedis(prefix: string): Promise<void> {
-  const redis = new Redis(testEnv.redisUrl());
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  redis.disconnect();
-}
 
 const env = async (ns: string) => ({
   NATS_URL: testEnv.natsUrl(),

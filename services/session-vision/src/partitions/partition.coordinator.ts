@@ -41,6 +41,7 @@ export interface PartitionStatus {
 @Injectable()
 export class PartitionCoordinator {
   private readonly owned = new Set<number>();
+  private readonly handovers = new Set<Promise<void>>();
   private consumer: PartitionConsumer | null = null;
   private members: string[] = [];
   private share = 0;
@@ -88,9 +89,15 @@ export class PartitionCoordinator {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.round;
-    for (const p of [...this.owned]) await this.giveUp(p, 'released');
+    for (const p of [...this.owned]) this.giveUp(p, 'released');
+    await this.settled();
     await this.leases.leave().catch((err: unknown) => this.logger.warn({ err }, 'cannot leave the replicas'));
     this.updateGauges();
+  }
+
+  /** Resolves once the hand-overs under way are done. */
+  async settled(): Promise<void> {
+    while (this.handovers.size) await Promise.allSettled([...this.handovers]);
   }
 
   /** Whether this replica serves the partition now. */
@@ -116,11 +123,11 @@ export class PartitionCoordinator {
       this.renewedAt = this.clock.now();
       for (const p of [...this.owned].filter((q) => !kept.has(q))) {
         this.logger.warn({ partition: p }, 'partition lease lost: another replica serves it now');
-        await this.giveUp(p, 'lost');
+        this.giveUp(p, 'lost');
       }
       this.share = shareOf(this.settings.replicaId, this.members, this.settings.count);
       const moves = planMoves(this.owned, this.share);
-      for (const p of moves.release) await this.giveUp(p, 'released');
+      for (const p of moves.release) this.giveUp(p, 'released');
       if (moves.take > 0) {
         const taken = await this.leases.take(candidates(this.owned, this.settings.count), moves.take);
         for (const p of taken) {
@@ -134,27 +141,31 @@ export class PartitionCoordinator {
       this.logger.warn({ err }, 'cannot reach Redis to keep the partitions; will retry');
       // past a whole lease without renewal, another replica may hold them: stop serving them
       if (this.clock.now() - this.renewedAt >= this.settings.leaseMs) {
-        for (const p of [...this.owned]) await this.giveUp(p, 'lost');
+        for (const p of [...this.owned]) this.giveUp(p, 'lost');
       }
     } finally {
       this.updateGauges();
     }
   }
 
-  private async giveUp(partition: number, reason: Revocation): Promise<void> {
+  /**
+   * Stops serving a partition at once and hands it over in the background: finishing its frames in hand
+   * can take a while on a busy replica, and the rounds must go on renewing the other partitions meanwhile.
+   * A released partition's lease is given up only once its mirrors are let go.
+   */
+  private giveUp(partition: number, reason: Revocation): void {
     this.owned.delete(partition);
     this.metrics.partitionMove(reason);
-    try {
-      await this.consumer?.revoked(partition, reason);
-    } finally {
-      if (reason === 'released') {
-        await this.leases
-          .release(partition)
-          .catch((err: unknown) =>
-            this.logger.warn({ err, partition }, 'cannot release the partition; it lapses'),
-          );
+    const work = (async () => {
+      try {
+        await this.consumer?.revoked(partition, reason);
+      } finally {
+        if (reason === 'released') await this.leases.release(partition);
       }
-    }
+    })()
+      .catch((err: unknown) => this.logger.warn({ err, partition }, 'hand-over incomplete; the lease lapses'))
+      .finally(() => this.handovers.delete(work));
+    this.handovers.add(work);
   }
 
   private updateGauges(): void {

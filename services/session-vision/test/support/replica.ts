@@ -55,14 +55,19 @@ export class Replica {
   /** Reads one counter of /metrics (0 when absent). */
   async counter(name: string, labels: string): Promise<number> {
     const text = await (await fetch(`${this.url}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
+    const prefix = labels ? `${name}{${labels}} ` : `${name} `;
+    const line = text.split('\n').find((l) => l.startsWith(prefix));
     return line ? Number(line.split(' ').pop()) : 0;
   }
 
   /** A crash: no shutdown hooks, no lease released. */
   kill(): void {
+    this.killed = true;
     this.proc.kill('SIGKILL');
   }
+
+  /** Whether kill() was called. */
+  killed = false;
 
   async stop(): Promise<number | null> {
     this.proc.kill('SIGTERM');

@@ -99,6 +99,7 @@ type Replica = ReturnType<typeof replica>;
 async function rounds(leases: Leases, replicas: Replica[], n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     for (const r of replicas) await r.sut.rebalance();
+    for (const r of replicas) await r.sut.settled();
     leases.clock.advance(LEASE_MS / 3);
   }
 }
@@ -145,6 +146,26 @@ describe(PartitionCoordinator.name, () => {
     expect(moved).toHaveLength(16); // only the fourth's share moved
   });
 
+  it('keeps renewing its other partitions while a hand-over is slow (frames in hand on a busy replica)', async () => {
+    const leases = new Leases(new ManualClock());
+    const a = replica(leases, 'a');
+    await rounds(leases, [a], 2);
+    let finish = () => undefined as void;
+    a.consumer.revoked = (p: number) => {
+      a.consumer.subscribed.delete(p);
+      return new Promise<void>((resolve) => (finish = resolve));
+    };
+    const b = replica(leases, 'b');
+    for (let i = 0; i < 6; i++) {
+      await a.sut.rebalance(); // not waiting for the hand-overs
+      await b.sut.rebalance();
+      leases.clock.advance(LEASE_MS / 3);
+    }
+    expect(a.consumer.subscribed.size).toBe(32);
+    expect(leases.held().get('a')?.length).toBeGreaterThanOrEqual(32);
+    finish();
+  });
+
   it('takes over the partitions of a replica that died once their leases run out', async () => {
     const leases = new Leases(new ManualClock());
     const replicas = ['a', 'b', 'c'].map((id) => replica(leases, id));
@@ -163,6 +184,7 @@ describe(PartitionCoordinator.name, () => {
     const replicas = ['a', 'b'].map((id) => replica(leases, id));
     await rounds(leases, replicas, 3);
     await replicas[1].sut.stop();
+    expect([...leases.held().keys()]).toEqual(['a']); // b released its leases, not left them to lapse
     expect(replicas[1].consumer.subscribed.size).toBe(0);
     expect(leases.members.has('b')).toBe(false);
     await replicas[0].sut.rebalance();
@@ -182,6 +204,7 @@ describe(PartitionCoordinator.name, () => {
     expect(r.consumer.subscribed.size).toBe(COUNT);
     leases.clock.advance(LEASE_MS);
     await r.sut.rebalance();
+    await r.sut.settled();
     expect(r.consumer.subscribed.size).toBe(0);
     expect(r.consumer.revocations.every(([, reason]) => reason === 'lost')).toBe(true);
   });
@@ -192,6 +215,7 @@ describe(PartitionCoordinator.name, () => {
     await rounds(leases, [a], 1);
     leases.partitions.set(7, { holder: 'b', until: leases.clock.now() + LEASE_MS });
     await a.sut.rebalance();
+    await a.sut.settled();
     expect(a.consumer.subscribed.has(7)).toBe(false);
     expect(a.consumer.revocations).toContainEqual([7, 'lost']);
   });
