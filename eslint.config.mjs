@@ -10,6 +10,7 @@ const BINDING_LAYERS = [
   ['customers', 'sessions', 'fleet'],
   ['photos', 'claims', 'push', 'oauth'],
   ['replies', 'gallery', 'retention', 'stats', 'looks'],
+  ['products'],
 ];
 const BINDING_SRC = 'services/binding/src';
 /** The only binding files that may import TypeORM. */

@@ -5,6 +5,7 @@ export * from './events';
 export * from './frame-partitions';
 export * from './looks';
 export * from './mirror';
+export * from './mirror-code';
 export * from './primitives';
 export * from './reply';
 export * from './requests';

@@ -7,6 +7,7 @@ import { InfrastructureModule } from './infrastructure.module';
 import { LooksModule } from './looks/looks.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { PhotosModule } from './photos/photos.module';
+import { ProductsModule } from './products/products.module';
 import { PushModule } from './push/push.module';
 import { RepliesModule } from './replies/replies.module';
 import { RetentionModule } from './retention/retention.module';
@@ -28,6 +29,7 @@ export class AppModule {
         PushModule,
         OAuthModule,
         RepliesModule,
+        ProductsModule,
         GalleryModule,
         RetentionModule,
         LooksModule,

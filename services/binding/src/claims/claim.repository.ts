@@ -42,7 +42,9 @@ export class ClaimRepository {
 
   /**
    * Records a scan once per event id (touching its user) and decides it by the claim rule, in one round
-   * trip (`binding_record_scan`): the scene's lock, the user, the scan row, then `binding_evaluate_scan`.
+   * trip (`binding_record_scene_scan`, migration MirrorCodes): the scene's lock, the user, the scan row, then
+   * `binding_evaluate_scan`. A mirror's code (`m:<mirrorId>`) stands for the code of the session open on that
+   * mirror (latest first), under the mirror's lock; with none open the scan is `welcome`.
    */
   async recordScan(scan: {
     eventId: string;
@@ -50,11 +52,25 @@ export class ClaimRepository {
     scene: string;
     newFollower: boolean;
     at: Date;
+    viaProduct?: boolean;
   }): Promise<Decision> {
     return (await this.db.row<Decision>(
-      `SELECT ${DECISION_COLUMNS} FROM binding_record_scan($1, $2, $3, $4, $5)`,
-      [scan.eventId, scan.openid, scan.scene, scan.newFollower, scan.at],
+      `SELECT ${DECISION_COLUMNS} FROM binding_record_scene_scan($1, $2, $3, $4, $5, $6)`,
+      [scan.eventId, scan.openid, scan.scene, scan.viaProduct ?? false, scan.newFollower, scan.at],
     ))!;
+  }
+
+  /** The scene a recorded scan counts for: a mirror code's scan resolves to the open session's own scene. */
+  async scanScene(eventId: string): Promise<string | null> {
+    const row = await this.db.row<{ scene: string }>(`SELECT scene FROM scans WHERE event_id = $1`, [
+      eventId,
+    ]);
+    return row?.scene ?? null;
+  }
+
+  /** Whether a scene is a session's QR code binding knows. */
+  async sceneKnown(scene: string): Promise<boolean> {
+    return (await this.db.row(`SELECT 1 AS known FROM session_scenes WHERE scene = $1`, [scene])) !== null;
   }
 
   /** Decides a recorded scan by the claim rule (`binding_evaluate_scan`); the caller holds the scene's lock. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { QrIssued } from '@mirror/contracts';
+import { mirrorOfScene, type QrIssued } from '@mirror/contracts';
 import { Clock, LOGGER, MetricsService } from '@mirror/platform';
 import type { ScanOutcome } from '../database/entities/scan.entity';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -15,9 +15,15 @@ export interface ScanInput {
   scene: string;
   newFollower: boolean;
   at: Date;
+  /** The scene came in a product code's ExtInfo rather than a QR code. */
+  viaProduct?: boolean;
 }
 
-/** What a scan amounts to; `pending` means the scene is not known (yet). */
+/**
+ * What a scan amounts to; `pending` means the scene is not known (yet), `welcome` that a mirror's code
+ * claimed nothing (no session open on the mirror, or someone else's): the customer is welcomed instead.
+ * `scene` is the session's own scene the scan counts for (a mirror's code resolves to it).
+ */
 export interface ScanResult {
   outcome: ScanOutcome;
   openid: string;
@@ -47,17 +53,31 @@ export class ClaimService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Records a scan and claims its session when it is the first; a repeat of the same event changes nothing. */
+  /**
+   * Records a scan and claims its session when it is the first; a repeat of the same event changes nothing.
+   * A mirror's permanent code (`m:<mirrorId>`) counts as a scan of the code of the session open on that
+   * mirror, under the same rule; when it claims nothing (no session open, someone else's, expired) the
+   * customer is welcomed (`welcome`) rather than told about a code they never saw.
+   */
   async recordScan(input: ScanInput): Promise<ScanResult> {
     const decision = await this.claims.recordScan(input);
     this.decided(decision);
     if (decision.claimed) this.announce([{ mirrorId: decision.mirrorId!, sessionId: decision.sessionId! }]);
-    return {
+    const result: ScanResult = {
       outcome: decision.outcome,
       openid: input.openid,
       scene: input.scene,
       sessionId: decision.sessionId,
     };
+    if (mirrorOfScene(input.scene) === null) return result;
+    if (decision.outcome !== 'claimed' && decision.outcome !== 'own')
+      return { ...result, outcome: 'welcome' };
+    return { ...result, scene: (await this.claims.scanScene(input.eventId)) ?? input.scene };
+  }
+
+  /** Whether a scene is the QR code of a session binding knows (a product's ExtInfo may name one). */
+  sceneKnown(scene: string): Promise<boolean> {
+    return this.claims.sceneKnown(scene);
   }
 
   /** Records the session's QR code; scans that came before it are now decided, first scanner first. */

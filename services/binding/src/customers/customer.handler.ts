@@ -1,10 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { Events, type ProductScanned, type UserSubscribed, type UserUnsubscribed } from '@mirror/contracts';
+import { Events, type UserSubscribed, type UserUnsubscribed } from '@mirror/contracts';
 
 import { CustomerService } from './customer.service';
 
-/** Durable consumers of the gateway's user events. */
+/** Durable consumers of the gateway's follow and unfollow events (product scans: products/). */
 @Controller()
 export class CustomerHandler {
   constructor(private readonly customers: CustomerService) {}
@@ -17,10 +17,5 @@ export class CustomerHandler {
   @EventPattern(Events.userUnsubscribed.subject, { durable: 'binding-user-unsubscribed' })
   async unsubscribed(@Payload() event: UserUnsubscribed): Promise<void> {
     await this.customers.unsubscribed(event);
-  }
-
-  @EventPattern(Events.productScanned.subject, { durable: 'binding-product-scanned' })
-  async productScanned(@Payload() event: ProductScanned): Promise<void> {
-    await this.customers.productScanned(event);
   }
 }

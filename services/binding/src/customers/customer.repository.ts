@@ -32,10 +32,17 @@ export interface ProductScan {
   keyStandard: string;
   keyStr: string;
   extInfo: string | null;
+  /** The scene ExtInfo carried (`m:<mirrorId>` or a known session's), if any. */
+  scene: string | null;
+  /** The mirror the scene names; a session scene's mirror is filled in once its scan is decided. */
+  mirrorId: string | null;
+  /** The store ExtInfo named; recorded only if it is a known store (a mirror's store is filled in by Postgres). */
+  storeId: string | null;
+  newFollower: boolean;
   at: Date;
 }
 
-/** Postgres I/O for WeChat users and product scans. */
+/** Postgres I/O for WeChat users, their unfollows and product scans. */
 @Injectable()
 export class CustomerRepository {
   constructor(private readonly db: DatabaseRepository) {}
@@ -67,12 +74,35 @@ export class CustomerRepository {
     );
   }
 
-  /** Records a product scan once per event id. */
+  /** Records a product scan once per event id (the store only when it is a known one). */
   async insertProductScan(scan: ProductScan): Promise<void> {
     await this.db.execute(
-      `INSERT INTO product_scans (event_id, openid, event, key_standard, key_str, ext_info, scanned_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING`,
-      [scan.eventId, scan.openid, scan.event, scan.keyStandard, scan.keyStr, scan.extInfo, scan.at],
+      `INSERT INTO product_scans (event_id, openid, event, key_standard, key_str, ext_info, scene, mirror_id,
+                                  store_id, new_follower, scanned_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT id FROM stores WHERE id = $9), $10, $11)
+       ON CONFLICT (event_id) DO NOTHING`,
+      [
+        scan.eventId,
+        scan.openid,
+        scan.event,
+        scan.keyStandard,
+        scan.keyStr,
+        scan.extInfo,
+        scan.scene,
+        scan.mirrorId,
+        scan.storeId,
+        scan.newFollower,
+        scan.at,
+      ],
+    );
+  }
+
+  /** Records an unfollow once per event id. */
+  async insertUnsubscribe(eventId: string, openid: string, at: Date): Promise<void> {
+    await this.db.execute(
+      `INSERT INTO unsubscribes (event_id, openid, unsubscribed_at) VALUES ($1, $2, $3)
+       ON CONFLICT (event_id) DO NOTHING`,
+      [eventId, openid, at],
     );
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { ProductScanned, UserSubscribed, UserUnsubscribed } from '@mirror/contracts';
+import type { UserSubscribed, UserUnsubscribed } from '@mirror/contracts';
 import { UnitOfWork } from '../database/unit-of-work';
 import { CustomerRepository } from './customer.repository';
 
-/** Who follows the Official Account, and what else they scanned. */
+/** Who follows the Official Account. */
 @Injectable()
 export class CustomerService {
   constructor(
@@ -22,25 +22,15 @@ export class CustomerService {
     });
   }
 
-  /** Recorded; bindings and photos stay (the customer may follow again and find them). */
+  /**
+   * Recorded with its time, once per event (statistics count unfollows within 7 days of a follow); bindings
+   * and photos stay (the customer may follow again and find them).
+   */
   async unsubscribed(event: UserUnsubscribed): Promise<void> {
-    await this.customers.touch({ openid: event.openid, at: new Date(event.at), subscribed: false });
-  }
-
-  /** A product code scanned with WeChat, for statistics; the user is reachable for 48 h. */
-  async productScanned(event: ProductScanned): Promise<void> {
     const at = new Date(event.at);
     await this.uow.transaction(async () => {
-      await this.customers.touch({ openid: event.openid, at, interaction: true });
-      await this.customers.insertProductScan({
-        eventId: event.eventId,
-        openid: event.openid,
-        event: event.event.slice(0, 64),
-        keyStandard: event.keyStandard,
-        keyStr: event.keyStr,
-        extInfo: event.extInfo ?? null,
-        at,
-      });
+      await this.customers.touch({ openid: event.openid, at, subscribed: false });
+      await this.customers.insertUnsubscribe(event.eventId, event.openid, at);
     });
   }
 }

@@ -3,7 +3,7 @@ import { CustomerHandler } from './customer.handler';
 import { CustomerRepository } from './customer.repository';
 import { CustomerService } from './customer.service';
 
-/** WeChat users (following, messaging windows) and their product scans. */
+/** WeChat users (following, unfollows, messaging windows); product scans are recorded through it. */
 @Module({
   providers: [CustomerRepository, CustomerService],
   controllers: [CustomerHandler],

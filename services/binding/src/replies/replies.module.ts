@@ -13,5 +13,6 @@ import { ReplyService } from './reply.service';
   imports: [ClaimsModule, PhotosModule, CustomersModule, OAuthModule, PushModule],
   providers: [ReplyComposer, ReplyService],
   controllers: [ReplyHandler],
+  exports: [ReplyComposer],
 })
 export class RepliesModule {}

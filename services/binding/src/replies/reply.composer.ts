@@ -35,6 +35,8 @@ export class ReplyComposer {
         return { type: 'text', content: Messages.claimedByOther };
       case 'expired':
         return { type: 'text', content: Messages.expired };
+      case 'welcome':
+        return { type: 'text', content: Messages.mirrorWelcome };
       default:
         return { type: 'text', content: Messages.unknown };
     }
