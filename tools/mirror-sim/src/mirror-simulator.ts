@@ -72,6 +72,11 @@ export class MirrorSimulator extends EventEmitter {
     this.sendEveryMs = 1000 / options.fps;
   }
 
+  /** The camera's newest frame (JPEG): the live view of the reference screen. */
+  get cameraFrame(): Buffer | undefined {
+    return this.current?.jpeg;
+  }
+
   /** Starts listening and publishing `frames` at the configured rate. */
   start(frames: Frame[]): void {
     const { mirrorId } = this.options;

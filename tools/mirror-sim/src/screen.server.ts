@@ -1,5 +1,6 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LooksState } from '@mirror/contracts';
 import QRCode from 'qrcode';
 import type { DisplayMessage, MirrorSimulator } from './mirror-simulator';
 import { SCREEN_HTML } from './screen.page';
@@ -9,17 +10,31 @@ export interface ScreenState {
   display?: DisplayMessage;
   /** The QR code of the session, rendered locally from the ticket URL. */
   qrSvg?: string;
+  /** The looks of the session as binding last sent them (newest version only). */
+  looks?: LooksState;
 }
 
-/** Serves the mirror screen page and pushes display/gesture/photo updates to it over SSE. */
+/** How often an idle event stream gets a comment, so proxies keep it open and a dead one is noticed. */
+const KEEPALIVE_MS = 15000;
+
+/**
+ * Serves the mirror screen page and pushes the screen's state to it over SSE: the whole state on every
+ * change and at once to a page that (re)connects, so a reconnect never misses anything; gestures and photos
+ * as passing events for feedback. `/camera.jpg` is the camera's newest frame (the live view).
+ */
 export class ScreenServer {
   private server?: Server;
   private readonly clients = new Set<ServerResponse>();
   private state: ScreenState;
+  private keepalive?: NodeJS.Timeout;
 
-  constructor(mirror: MirrorSimulator) {
+  constructor(private readonly mirror: MirrorSimulator) {
     this.state = { mirrorId: mirror.options.mirrorId };
     mirror.on('display', (d: DisplayMessage) => void this.onDisplay(d));
+    mirror.on('looks', (looks: LooksState) => {
+      this.state = { ...this.state, looks };
+      this.broadcast('state', this.state);
+    });
     mirror.on('gesture', (g) => this.broadcast('gesture', g));
     mirror.on('photo', (p) => this.broadcast('photo', p));
   }
@@ -27,6 +42,11 @@ export class ScreenServer {
   private async onDisplay(display: DisplayMessage) {
     const qrSvg =
       display.kind === 'qr' ? await QRCode.toString(display.url, { type: 'svg', margin: 1 }) : undefined;
+    if (display.kind === 'notice') {
+      // a passing message: the QR code of the session stays on screen
+      this.broadcast('notice', display);
+      return;
+    }
     this.state = { ...this.state, display, qrSvg };
     this.broadcast('state', this.state);
   }
@@ -49,11 +69,16 @@ export class ScreenServer {
           'cache-control': 'no-cache',
           connection: 'keep-alive',
         });
-        res.write(`event: state\ndata: ${JSON.stringify(this.state)}\n\n`);
+        // the browser reconnects after a second, and gets the whole state again at once
+        res.write(`retry: 1000\nevent: state\ndata: ${JSON.stringify(this.state)}\n\n`);
         this.clients.add(res);
         req.on('close', () => this.clients.delete(res));
       } else if (path === '/state') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.state));
+      } else if (path === '/camera.jpg') {
+        const frame = this.mirror.cameraFrame;
+        if (!frame) res.writeHead(404).end();
+        else res.writeHead(200, { 'content-type': 'image/jpeg', 'cache-control': 'no-store' }).end(frame);
       } else if (path === '/healthz') {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       } else {
@@ -61,11 +86,15 @@ export class ScreenServer {
       }
     });
     await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
+    this.keepalive = setInterval(() => {
+      for (const res of this.clients) res.write(': keepalive\n\n');
+    }, KEEPALIVE_MS);
     const { port: actual } = this.server.address() as AddressInfo;
     return `http://${host}:${actual}/`;
   }
 
   async close(): Promise<void> {
+    clearInterval(this.keepalive);
     for (const res of this.clients) res.end();
     this.clients.clear();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));

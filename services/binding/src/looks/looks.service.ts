@@ -86,16 +86,25 @@ export class LooksService {
     const sessionId = event.sessionId;
     if (!sessionId) return;
     await this.photos.recordStored(event);
-    await this.change(event.mirrorId, async (state) => photoStored(state, sessionId, event.photoId));
+    // no gesture is waiting: the new look may wait for its first signed URLs (later states reuse them)
+    await this.change(
+      event.mirrorId,
+      async (state) => photoStored(state, sessionId, event.photoId),
+      this.settings.newLookUrlTimeoutMs,
+    );
   }
 
   /** The mirror's current state, as its screen gets it. */
   async view(mirrorId: string) {
     const { value } = await this.repo.read(mirrorId);
-    return this.render(mirrorId, value.state);
+    return this.render(mirrorId, value.state, this.settings.urlTimeoutMs);
   }
 
-  private async change(mirrorId: string, decide: (state: MirrorLooks) => Promise<Decision>): Promise<void> {
+  private async change(
+    mirrorId: string,
+    decide: (state: MirrorLooks) => Promise<Decision>,
+    urlTimeoutMs = this.settings.urlTimeoutMs,
+  ): Promise<void> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const read = await this.repo.read(mirrorId);
       if (read.value.pending.length > 0) {
@@ -114,7 +123,7 @@ export class LooksService {
         // lost only to a later change, which carried the effects out again first
         await this.repo.save(mirrorId, mine, { ...saved, pending: [] }, this.settings.stateTtlMs);
       }
-      this.publisher.state(await this.render(mirrorId, decision.state));
+      this.publisher.state(await this.render(mirrorId, decision.state, urlTimeoutMs));
       return;
     }
     throw new LooksContendedError(mirrorId);
@@ -132,19 +141,18 @@ export class LooksService {
     }
   }
 
-  private async render(mirrorId: string, state: MirrorLooks) {
+  private async render(mirrorId: string, state: MirrorLooks, urlTimeoutMs: number) {
     const open = state.open && state.sessionId !== null;
     const looks = open ? await this.favourites.sessionLooks(state.sessionId!) : [];
     const [urls, products] = await Promise.all([
-      this.urls(looks),
+      this.urls(looks, urlTimeoutMs),
       open && state.details ? this.favourites.sessionProducts(state.sessionId!) : Promise.resolve([]),
     ]);
     return viewOf({ mirrorId, state, looks, urls, products, now: this.clock.now(), rules: this.settings });
   }
 
   /** Signed URLs of the looks; those photo-store does not give in time are left out (the next state has them). */
-  private async urls(looks: SessionLook[]): Promise<Map<string, LookUrls>> {
-    const timeout = this.settings.urlTimeoutMs;
+  private async urls(looks: SessionLook[], timeout: number): Promise<Map<string, LookUrls>> {
     const ask = (photoId: string, variant: 'thumb' | 'display') =>
       this.photoStore.url(photoId, variant, timeout).catch((e: unknown) => {
         this.logger.debug({ err: e, photoId, variant }, 'look URL not in time');
