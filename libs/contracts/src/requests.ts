@@ -20,6 +20,8 @@ export const qrIssueResponseSchema = z.object({
   expiresAt: isoTime.optional(),
   sceneId: z.number().int().optional(),
   sceneStr: z.string().optional(),
+  /** A mirror's permanent code (`m:<mirrorId>`): signed, expiring links to it at print size, when configured. */
+  images: z.object({ png: z.string().url(), svg: z.string().url() }).optional(),
 });
 
 export const PHOTO_VARIANTS = ['original', 'display', 'thumb'] as const;

@@ -61,7 +61,10 @@ async function serviceEnv(
   };
 }
 
-/** The i-th request of a load: the four kinds in turn, each scene different. */
+/**
+ * The i-th request of a load: the four kinds in turn, each scene different (a permanent scene asked for again
+ * is answered from the store, without WeChat: loads that count WeChat's calls use scenes of their own).
+ */
 function anyKind(i: number): QrIssueRequest {
   switch (i % 4) {
     case 0:
@@ -152,7 +155,7 @@ describe('qr-issuer (3 replicas, WeChat = the sandbox)', () => {
       20_000,
       2,
     ).then(() => sandbox.rotateToken(0));
-    const outcomes = await load(600, 60, (i) => issue(anyKind(i)));
+    const outcomes = await load(600, 60, (i) => issue(anyKind(1000 + i)));
     await rotated;
     sandbox.setLatency('/cgi-bin/qrcode/create', 0);
 
@@ -229,6 +232,65 @@ describe('qr-issuer (3 replicas, WeChat = the sandbox)', () => {
       error: { code: ReplyCodes.invalidRequest, field, message: expect.stringContaining(field) },
     });
     expect(sandbox.counts()).toEqual(before);
+  });
+
+  it("issues a mirror's permanent code once across replicas and serves it for print behind signed links", async () => {
+    const creates = sandbox.count('/cgi-bin/qrcode/create');
+    const request = { v: 1, kind: 'QR_LIMIT_STR_SCENE', sceneStr: 'm:fitting-print-1' } as const;
+    const answers = await Promise.all(Array.from({ length: 12 }, () => issue(request)));
+    // racing requests may each have asked WeChat; the first ticket stored is the only one ever handed out
+    expect(new Set(answers.map((a) => a.ticket)).size).toBe(1);
+    expect(sandbox.count('/cgi-bin/qrcode/create')).toBeGreaterThan(creates);
+    const again = await issue(request);
+    expect(again.ticket).toBe(answers[0].ticket);
+    const afterFirst = sandbox.count('/cgi-bin/qrcode/create');
+    await issue(request);
+    expect(sandbox.count('/cgi-bin/qrcode/create')).toBe(afterFirst);
+    const permanent = sandbox.ticketList().find((t) => t.ticket === again.ticket)!;
+    expect([permanent.kind, permanent.scene, permanent.expiresAt]).toEqual([
+      'QR_LIMIT_STR_SCENE',
+      'm:fitting-print-1',
+      null,
+    ]);
+
+    const png = new URL(again.images!.png);
+    const svg = new URL(again.images!.svg);
+    expect(`${png.origin}${png.pathname}`).toBe(`${IMAGE_BASE_URL}/qr/mirrors/fitting-print-1.png`);
+    for (const replica of replicas) {
+      const image = await fetch(`${replica.url}${png.pathname}${png.search}&size=512`);
+      expect([image.status, image.headers.get('content-type')]).toEqual([200, 'image/png']);
+      expect(image.headers.get('content-disposition')).toBe(
+        'attachment; filename="mirror-fitting-print-1.png"',
+      );
+      const bytes = Buffer.from(await image.arrayBuffer());
+      expect(bytes.readUInt32BE(16)).toBe(512); // IHDR width
+      expect(await decodeQr(bytes)).toBe(again.url);
+      const vector = await fetch(`${replica.url}${svg.pathname}${svg.search}&size=300`);
+      expect(vector.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+      expect(await decodeQr(Buffer.from(await vector.arrayBuffer()))).toBe(again.url);
+    }
+    expect(sandbox.count('/cgi-bin/qrcode/create')).toBe(afterFirst);
+
+    // refused before any lookup: no link, another mirror's, the SVG's for the PNG, a session image's
+    const refusedBefore = await total(replicas, 'qr_image_refusals_total');
+    const other = new URL((await issue({ ...request, sceneStr: 'm:fitting-print-2' })).images!.png);
+    const sessionLink = signedPath(ulid(), 'png', IMAGE_KEY);
+    for (const path of [
+      png.pathname,
+      `${png.pathname}${other.search}`,
+      `${png.pathname}${svg.search}`,
+      `${png.pathname}${sessionLink.slice(sessionLink.indexOf('?'))}`,
+    ]) {
+      expect((await fetch(replicas[0].url + path)).status).toBe(403);
+    }
+    expect(await total(replicas, 'qr_image_refusals_total')).toBe(refusedBefore + 4);
+    for (const bad of [
+      '/qr/mirrors/Fitting.png',
+      `${png.pathname}${png.search}&size=99999`,
+      '/qr/mirrors/x.gif',
+    ]) {
+      expect((await fetch(replicas[0].url + bad)).status).toBe(400);
+    }
   });
 
   it('issues a session its string-scene code, announces it, and announces the same ticket on redelivery', async () => {

@@ -64,3 +64,14 @@ export class QrImageRefusedError extends Error {
     this.name = 'QrImageRefusedError';
   }
 }
+
+/** A `/qr/mirrors/...` path that does not name a mirror's code image (`<mirrorId>.png` or `.svg`). */
+export class MalformedMirrorCodePathError extends Error {
+  constructor(file: string) {
+    super(
+      `"${file.slice(0, 80)}" is not a mirror code image: ask for /qr/mirrors/<mirrorId>.png or .svg, where ` +
+        'mirrorId matches [a-z0-9-]{1,62}, and optionally ?size=<pixels> (256-4096) for the PNG.',
+    );
+    this.name = 'MalformedMirrorCodePathError';
+  }
+}

@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { MetricsService } from '@mirror/platform';
 import type { Counter } from 'prom-client';
 
-export type IssueSource = 'session' | 'request';
+export type IssueSource = 'session' | 'request' | 'mirror-code';
 
 /** qr-issuer's own Prometheus metrics (the WeChat client's counters come with `wechatApiProvider` from @mirror/platform). */
 @Injectable()
 export class QrMetrics {
   private readonly issued: Counter;
   private readonly replayed: Counter;
+  private readonly permanentReuses: Counter;
   private readonly refusals: Counter;
   private readonly images: Counter;
   private readonly imageRefusals: Counter;
@@ -21,6 +22,11 @@ export class QrMetrics {
     this.replayed = metrics.counter(
       'qr_session_replays_total',
       'session.started redeliveries answered with the stored ticket (no WeChat call)',
+    );
+    this.permanentReuses = metrics.counter(
+      'qr_permanent_reuses_total',
+      'permanent codes asked for again and answered with the stored ticket (no WeChat call), by kind',
+      ['kind'],
     );
     this.refusals = metrics.counter('qr_issue_refusals_total', 'qr.issue requests refused, by code', [
       'code',
@@ -38,6 +44,9 @@ export class QrMetrics {
   }
   sessionReplayed(): void {
     this.replayed.inc();
+  }
+  permanentReused(kind: string): void {
+    this.permanentReuses.inc({ kind });
   }
   refused(code: string): void {
     this.refusals.inc({ code });

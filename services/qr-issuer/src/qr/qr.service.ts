@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import {
+  mirrorOfScene,
   sessionId as sessionIdSchema,
   type QrIssueRequest,
   type QrIssueResponse,
@@ -8,6 +9,7 @@ import {
 } from '@mirror/contracts';
 import { Clock, LOGGER } from '@mirror/platform';
 import { QrCodeLimitError, type QrCodeRequest, type QrCodeTicket } from '@mirror/wechat';
+import { PermanentQrService } from './permanent-qr.service';
 import { QrEventsPublisher } from './qr-events.publisher';
 import { QrImageRenderer, type QrImageFormat } from './qr-image.renderer';
 import { QrImageSigner, type QrImageGrant, type QrImageResource } from './qr-image.signer';
@@ -45,6 +47,7 @@ export class QrService {
     private readonly scenes: SceneTokenGenerator,
     private readonly renderer: QrImageRenderer,
     private readonly signer: QrImageSigner,
+    private readonly permanent: PermanentQrService,
     private readonly clock: Clock,
     private readonly metrics: QrMetrics,
     @Inject(QR_SETTINGS) private readonly settings: QrSettings,
@@ -92,9 +95,21 @@ export class QrService {
     return stored;
   }
 
-  /** `qr.issue`: any of the four kinds. Throws QrCodeLimitError (no WeChat call) for a request WeChat would refuse. */
+  /**
+   * `qr.issue`: any of the four kinds. Throws QrCodeLimitError (no WeChat call) for a request WeChat would
+   * refuse. A permanent code is created once per scene and the same ticket answered ever after; a mirror's
+   * (`m:<mirrorId>`) comes with signed links to it at print size when QR_IMAGE_BASE_URL is set.
+   */
   async issue(request: QrIssueRequest): Promise<QrIssueResponse> {
-    const ticket = await this.wechat.create(this.toWeChatRequest(request));
+    const wechatRequest = this.toWeChatRequest(request);
+    if (wechatRequest.kind === 'QR_LIMIT_SCENE' || wechatRequest.kind === 'QR_LIMIT_STR_SCENE') {
+      const ticket = await this.permanent.issueOnce(wechatRequest, 'request');
+      const mirrorId =
+        wechatRequest.kind === 'QR_LIMIT_STR_SCENE' ? mirrorOfScene(wechatRequest.sceneStr) : null;
+      const images = mirrorId ? this.permanent.mirrorCodeLinks(mirrorId) : undefined;
+      return { ...this.toResponse(request, ticket), ...(images ? { images } : {}) };
+    }
+    const ticket = await this.wechat.create(wechatRequest);
     this.metrics.ticketIssued(request.kind, 'request');
     return this.toResponse(request, ticket);
   }

@@ -11,6 +11,8 @@ import {
   SessionQrExpiredError,
   SessionQrNotFoundError,
 } from '../../src/qr/qr.errors';
+import type { PermanentQr, PermanentQrRepository } from '../../src/qr/permanent-qr.repository';
+import { PermanentQrService } from '../../src/qr/permanent-qr.service';
 import { QrMetrics } from '../../src/qr/qr.metrics';
 import { QrService } from '../../src/qr/qr.service';
 import { SceneTokenGenerator } from '../../src/qr/scene-token.generator';
@@ -35,6 +37,19 @@ class InMemorySessionQrs {
   async saveIfAbsent(record: SessionQr) {
     if (!this.codes.has(record.sessionId)) this.codes.set(record.sessionId, record);
     return this.codes.get(record.sessionId)!;
+  }
+}
+
+/** Redis as a Map, first writer wins, no expiry. */
+class InMemoryPermanentQrs {
+  readonly codes = new Map<string, PermanentQr>();
+  async find(kind: string, scene: string) {
+    return this.codes.get(`${kind}:${scene}`) ?? null;
+  }
+  async saveIfAbsent(record: PermanentQr) {
+    const key = `${record.kind}:${record.scene}`;
+    if (!this.codes.has(key)) this.codes.set(key, record);
+    return this.codes.get(key)!;
   }
 }
 
@@ -67,22 +82,37 @@ function setup() {
   const publisher = { announce: async (qr: SessionQr) => void announced.push(qr) };
   const settings = {
     expireSeconds: EXPIRE_SECONDS,
+    imageBaseUrl: 'http://qr.example:8080/',
     imageSigningSecret: 'qr-image-signing-secret-for-tests',
     imageUrlTtlSeconds: LINK_TTL_SECONDS,
   };
   const signer = new QrImageSigner(clock, settings);
   const metrics = new MetricsService();
+  const qrMetrics = new QrMetrics(metrics);
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
+  const renderer = new QrImageRenderer();
+  const permanentCodes = new InMemoryPermanentQrs();
+  const permanent = new PermanentQrService(
+    wechat as unknown as WeChatQrRepository,
+    permanentCodes as unknown as PermanentQrRepository,
+    renderer,
+    signer,
+    clock,
+    qrMetrics,
+    settings,
+    logger,
+  );
   const sut = new QrService(
     wechat as unknown as WeChatQrRepository,
     sessions as unknown as SessionQrRepository,
     publisher as unknown as QrEventsPublisher,
     new SceneTokenGenerator(),
-    new QrImageRenderer(),
+    renderer,
     signer,
+    permanent,
     clock,
-    new QrMetrics(metrics),
+    qrMetrics,
     settings,
     logger,
   );
@@ -96,7 +126,7 @@ function setup() {
       v.labels.reason,
       v.value,
     ]);
-  return { sut, clock, wechat, sessions, announced, link, refusals, logs };
+  return { sut, clock, wechat, sessions, announced, link, refusals, logs, permanent, permanentCodes, signer };
 }
 
 const started = (sessionId = SESSION) => ({
@@ -247,5 +277,71 @@ describe(QrService.name, () => {
     await expect(sut.sessionQr(SESSION, link(SESSION, 'png'))).rejects.toMatchObject({
       reason: 'bad_signature',
     });
+  });
+});
+
+describe(PermanentQrService.name, () => {
+  const mirrorLink = (signer: QrImageSigner, mirrorId: string, format: 'png' | 'svg') => {
+    const url = new URL(signer.signedMirrorCodeUrl('http://qr.example', mirrorId, format));
+    return { exp: url.searchParams.get('exp')!, sig: url.searchParams.get('sig')! };
+  };
+
+  it('creates a permanent code once per scene and answers the stored ticket ever after', async () => {
+    const { sut, wechat } = setup();
+    const first = await sut.issue({ v: 1, kind: 'QR_LIMIT_STR_SCENE', sceneStr: 'm:mirror-1' });
+    const again = await sut.issue({ v: 1, kind: 'QR_LIMIT_STR_SCENE', sceneStr: 'm:mirror-1' });
+    const other = await sut.issue({ v: 1, kind: 'QR_LIMIT_STR_SCENE', sceneStr: 'm:mirror-2' });
+    const byId = await sut.issue({ v: 1, kind: 'QR_LIMIT_SCENE', sceneId: 7 });
+    const byIdAgain = await sut.issue({ v: 1, kind: 'QR_LIMIT_SCENE', sceneId: 7 });
+    expect(wechat.calls).toHaveLength(3);
+    expect(again).toEqual(first);
+    expect(other.ticket).not.toBe(first.ticket);
+    expect(byIdAgain.ticket).toBe(byId.ticket);
+    expect(first.showUrl).toContain(encodeURIComponent(first.ticket));
+  });
+
+  it('adds signed print links to a mirror code, and none to other permanent scenes', async () => {
+    const { sut, signer } = setup();
+    const reply = await sut.issue({ v: 1, kind: 'QR_LIMIT_STR_SCENE', sceneStr: 'm:mirror-1' });
+    const png = new URL(reply.images!.png);
+    expect(`${png.origin}${png.pathname}`).toBe('http://qr.example:8080/qr/mirrors/mirror-1.png');
+    expect(new URL(reply.images!.svg).pathname).toBe('/qr/mirrors/mirror-1.svg');
+    expect(() =>
+      signer.verifyMirrorCode('mirror-1', 'png', Object.fromEntries(png.searchParams)),
+    ).not.toThrow();
+    expect(
+      (await sut.issue({ v: 1, kind: 'QR_LIMIT_STR_SCENE', sceneStr: 'mirror-1' })).images,
+    ).toBeUndefined();
+  });
+
+  it('renders a mirror code at print size behind its signed link, issuing it once', async () => {
+    const { permanent, wechat, signer } = setup();
+    const png = await permanent.mirrorCodeImage(
+      'mirror-9',
+      'png',
+      mirrorLink(signer, 'mirror-9', 'png'),
+      600,
+    );
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(600); // IHDR width
+    const svg = await permanent.mirrorCodeImage('mirror-9', 'svg', mirrorLink(signer, 'mirror-9', 'svg'));
+    expect(svg.toString()).toContain('<svg');
+    expect(wechat.calls).toEqual([{ kind: 'QR_LIMIT_STR_SCENE', sceneStr: 'm:mirror-9' }]);
+  });
+
+  it('refuses a mirror code without a valid link for that mirror and format, before issuing anything', async () => {
+    const { permanent, wechat, signer, refusals, link } = setup();
+    const other = mirrorLink(signer, 'mirror-2', 'png');
+    const svgLink = mirrorLink(signer, 'mirror-1', 'svg');
+    for (const grant of [{}, other, svgLink, link(SESSION, 'png')]) {
+      await expect(permanent.mirrorCodeImage('mirror-1', 'png', grant)).rejects.toBeInstanceOf(
+        QrImageRefusedError,
+      );
+    }
+    expect(wechat.calls).toEqual([]);
+    expect(await refusals()).toEqual([
+      ['missing', 1],
+      ['bad_signature', 3],
+    ]);
   });
 });
