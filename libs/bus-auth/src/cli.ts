@@ -3,7 +3,7 @@ import { SERVICE_NAMES } from '@mirror/contracts';
 import { decode } from '@nats-io/jwt';
 import { AuthDirectory, AuthDirectoryError } from './auth-directory';
 import { BusAuthority } from './bus-authority';
-import { ClaimsUpdateError, revokeUser } from './claims-update';
+import { ClaimsUpdateError, connectSystemUser, pushAccountJwt, revokeUser } from './claims-update';
 import { mirrorPermissions, servicePermissions, type UserPermissions } from './permissions';
 import type { UserCredential } from './user-credential';
 
@@ -17,7 +17,9 @@ const USAGE = `usage: bus-auth <command>
   creds <dir> mirror <id> [--namespace <ns>] [--out <file>]
       issue a new credential (a new key; the one it replaces stays valid until revoked)
   revoke <dir> <userPublicKey>
-      revoke a user and push the account update to NATS_URL with <dir>'s system user`;
+      revoke a user and push the account update to NATS_URL with <dir>'s system user
+  push <dir>
+      push <dir>'s application account JWT to NATS_URL (after an init that changed it: new mappings)`;
 
 const DEMO_MIRROR = 'demo-mirror-1';
 
@@ -63,6 +65,8 @@ export async function runCli(
         return await creds(parse(rest, ['namespace', 'out']), out);
       case 'revoke':
         return await revoke(parse(rest, []), out, env);
+      case 'push':
+        return await push(parse(rest, []), out, env);
       default:
         throw new UsageError(command ? `unknown command ${command}` : 'no command');
     }
@@ -148,6 +152,24 @@ async function creds(p: Parsed, out: (line: string) => void): Promise<number> {
   describe(credential, path, out);
   if (replaced)
     out(`replaced ${replaced}: it stays valid until revoked (bus-auth revoke ${dir} ${replaced})`);
+  return 0;
+}
+
+async function push(p: Parsed, out: (line: string) => void, env: NodeJS.ProcessEnv): Promise<number> {
+  const [dir] = dirArg(p, 1);
+  const servers = env.NATS_URL;
+  if (!servers) throw new UsageError('push: NATS_URL must name the NATS server(s) to update');
+  const authority = await BusAuthority.open(dir);
+  const nc = await connectSystemUser(
+    authority,
+    servers.split(',').map((s) => s.trim()),
+  );
+  try {
+    await pushAccountJwt(nc, authority.appAccountJwt);
+  } finally {
+    await nc.close();
+  }
+  out(`pushed the application account ${authority.appAccountPublicKey}: the servers apply it at once`);
   return 0;
 }
 

@@ -1,10 +1,12 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BusAuthority, busNamespace, connectWithCreds, revokeUser } from '@mirror/bus-auth';
+import { AUTH_FILES, BusAuthority, busNamespace, connectWithCreds, revokeUser } from '@mirror/bus-auth';
+import { decode, encodeAccount, fromSeed, type Account } from '@nats-io/jwt';
+import { runCli } from '../src/cli';
 import { FramePartitions } from '@mirror/contracts';
 import { waitFor } from '@mirror/testing';
 import { LockedBus, type Client } from './locked-bus.support';
@@ -263,5 +265,35 @@ describe('a locked bus', () => {
     }
     expect(Object.keys(bus.authority.revocations())).toContain(revokedCredential.publicKey);
     expect(readFileSync(bus.authority.serverConfigPath, 'utf8')).toContain(bus.authority.appAccountJwt);
+  });
+
+  it('takes new subject mappings without a restart: init adds them, push applies them', async () => {
+    const observed = observer.collect(`${ns}.>`);
+    const mirror = await bus.mirror('m-up');
+    await observer.nc.flush();
+    // the account as an authority made before the frames were partitioned signed it, pushed to the server
+    const claims = decode<Account>(bus.authority.appAccountJwt);
+    const old = { ...claims.nats } as Partial<Account> & { mappings?: unknown };
+    for (const k of ['mappings', 'type', 'version'] as const) delete (old as Record<string, unknown>)[k];
+    const signer = fromSeed(
+      Buffer.from(readFileSync(join(bus.dir, AUTH_FILES.operatorSigningSeed), 'utf8').trim()),
+    );
+    const unmapped = await encodeAccount(claims.name, bus.authority.appAccountPublicKey, old, { signer });
+    writeFileSync(join(bus.dir, AUTH_FILES.appAccountJwt), unmapped + '\n');
+    const lines: string[] = [];
+    const cli = (args: string[]) => runCli(args, (l) => lines.push(l), { NATS_URL: bus.server.url });
+    expect(await cli(['push', bus.dir])).toBe(0);
+    mirror.nc.publish(subject('mirror.m-up.frame'), 'before');
+    await waitFor(() => observed.messages.some((m) => m.data === 'before'), 5000);
+    expect(observed.messages.find((m) => m.data === 'before')?.subject).toBe(subject('mirror.m-up.frame'));
+
+    expect(await cli(['init', bus.dir])).toBe(0);
+    expect(await cli(['push', bus.dir])).toBe(0);
+    mirror.nc.publish(subject('mirror.m-up.frame'), 'after');
+    await waitFor(() => observed.messages.some((m) => m.data === 'after'), 5000);
+    expect(observed.messages.find((m) => m.data === 'after')?.subject).toBe(
+      subject(`vision.frame.${FramePartitions.of('m-up')}.m-up`),
+    );
+    expect(lines.join('\n')).toMatch(/pushed the application account/);
   });
 });
