@@ -258,14 +258,36 @@ describe('CallbackController rejections (safe mode)', () => {
     expect(await sut.metric('wechat_callback_rejections_total', { reason: 'replayed-nonce' })).toBe(1);
   });
 
-  it('refuses a POST replayed with the same timestamp and nonce, publishing nothing more', async () => {
+  it('answers the identical request repeated (same timestamp and nonce) as a retry, with the first reply', async () => {
     const { query, body } = sut.signer.sign(
       sut.signer.xml({ FromUserName: OPENID, MsgType: 'event', Event: 'unsubscribe' }),
     );
-    expect((await sut.raw('POST', query, body)).status).toBe(200);
+    const first = await sut.raw('POST', query, body);
+    expect(first.status).toBe(200);
+    const retry = await sut.raw('POST', query, body);
+    expect(retry).toMatchObject({ status: 200, body: first.body });
     expect(await sut.events()).toHaveLength(1);
-    const replay = await sut.raw('POST', query, body);
+  });
+
+  it('refuses a POST whose timestamp and nonce come back with another body, publishing nothing more', async () => {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = 'replayNonce1';
+    const first = sut.signer.sign(
+      sut.signer.xml({ FromUserName: OPENID, MsgType: 'event', Event: 'unsubscribe' }),
+      { timestamp, nonce },
+    );
+    expect((await sut.raw('POST', first.query, first.body)).status).toBe(200);
+    expect(await sut.events()).toHaveLength(1);
+    const before = await sut.metric('wechat_callback_rejections_total', { reason: 'replayed-nonce' });
+    const other = sut.signer.sign(
+      sut.signer.xml({ FromUserName: OPENID, MsgType: 'text', Content: 'hi', MsgId: '7100000000000001' }),
+      { timestamp, nonce },
+    );
+    const replay = await sut.raw('POST', other.query, other.body);
     expect(replay.status).toBe(401);
+    expect(await sut.metric('wechat_callback_rejections_total', { reason: 'replayed-nonce' })).toBe(
+      before + 1,
+    );
     expect(await sut.events()).toHaveLength(1);
   });
 });

@@ -13,6 +13,13 @@ import {
 
 export type { CallbackMode };
 
+/**
+ * How a retry is signed: `same` sends the very same request again (same timestamp, nonce, signature and
+ * body — nothing in WeChat's documentation says a retry changes them); `fresh-nonce` re-signs it with a new
+ * timestamp and nonce. Gateways must accept both.
+ */
+export type CallbackRetryMode = 'same' | 'fresh-nonce';
+
 /** One try at delivering a callback. */
 export interface DeliveryAttempt {
   attempt: number;
@@ -56,6 +63,8 @@ export interface CallbackPusherOptions {
   timeoutMs: number;
   tries: number;
   retryDelayMs: number;
+  /** Default `same`. */
+  retryMode?: CallbackRetryMode;
   clock: Clock;
 }
 
@@ -90,8 +99,8 @@ export class CallbackPusher {
     };
     let request = this.signer.request(xml, { mode: this.options.mode, openid }, this.options.url);
     for (let attempt = 1; attempt <= this.options.tries; attempt++) {
-      // A fresh timestamp and nonce per try (so a nonce replay guard lets retries through); the body is unchanged.
-      if (attempt > 1) request = this.signer.resign(request);
+      // The body is unchanged on every try; the timestamp and nonce only when asked to re-sign.
+      if (attempt > 1 && this.options.retryMode === 'fresh-nonce') request = this.signer.resign(request);
       const result = await this.attempt(attempt, request);
       delivery.attempts.push(result);
       if (result.status !== null && result.status >= 200 && result.status < 300) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock, XmlBuildRecord } from '@mirror/wechat';
-import { CallbackMode, CallbackPusher, Delivery } from './callback-pusher';
+import { CallbackMode, CallbackPusher, CallbackRetryMode, Delivery } from './callback-pusher';
 import { CustomerRegistry } from './registries/customer-registry';
 import { TicketRecord, TicketRegistry } from './registries/ticket-registry';
 import { SandboxActionError } from './sandbox.options';
@@ -24,6 +24,7 @@ export interface CustomerSimulatorDeps {
   callbackTimeoutMs: number;
   callbackTries: number;
   callbackRetryDelayMs: number;
+  callbackRetryMode: CallbackRetryMode;
   tickets: TicketRegistry;
   customers: CustomerRegistry;
   deliveries: Delivery[];
@@ -126,6 +127,7 @@ export class CustomerSimulator {
       timeoutMs: d.callbackTimeoutMs,
       tries: d.callbackTries,
       retryDelayMs: d.callbackRetryDelayMs,
+      retryMode: d.callbackRetryMode,
       clock: d.clock,
     });
     return this.pusher;

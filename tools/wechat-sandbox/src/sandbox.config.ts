@@ -23,6 +23,8 @@ export const sandboxShape = {
   SANDBOX_CALLBACK_TIMEOUT_MS: env.int(5000, 50, 60000),
   /** Pause between a failed try and the next (WeChat's own tries come seconds apart). */
   SANDBOX_CALLBACK_RETRY_DELAY_MS: env.int(0, 0, 60000),
+  /** `same`: a retry repeats the request byte for byte; `fresh-nonce`: re-signed with a new timestamp and nonce. */
+  SANDBOX_CALLBACK_RETRY_MODE: z.enum(['same', 'fresh-nonce']).default('same'),
   SANDBOX_TOKEN_TTL_SECONDS: env.int(7200, 1, 86400),
   SANDBOX_TOKEN_GRACE_SECONDS: env.int(300, 0, 86400),
   SANDBOX_CUSTOM_WINDOW_SECONDS: env.int(172800, 1, 31 * 86400),
@@ -67,6 +69,7 @@ export function sandboxOptionsFromEnv(source: NodeJS.ProcessEnv = process.env): 
     callbackMode: c.SANDBOX_CALLBACK_MODE,
     callbackTimeoutMs: c.SANDBOX_CALLBACK_TIMEOUT_MS,
     callbackRetryDelayMs: c.SANDBOX_CALLBACK_RETRY_DELAY_MS,
+    callbackRetryMode: c.SANDBOX_CALLBACK_RETRY_MODE,
     tokenTtlSeconds: c.SANDBOX_TOKEN_TTL_SECONDS,
     tokenGraceMs: c.SANDBOX_TOKEN_GRACE_SECONDS * 1000,
     customWindowMs: c.SANDBOX_CUSTOM_WINDOW_SECONDS * 1000,

@@ -1,5 +1,5 @@
 import type { Clock } from '@mirror/wechat';
-import type { CallbackMode, ParsedReply } from './callback-pusher';
+import type { CallbackMode, CallbackRetryMode, ParsedReply } from './callback-pusher';
 import type { Endpoint } from './call-log';
 
 export interface SandboxOptions {
@@ -22,6 +22,8 @@ export interface SandboxOptions {
   /** Tries in all; WeChat makes 3. */
   callbackTries?: number;
   callbackRetryDelayMs?: number;
+  /** `same` (default): a retry is the identical request; `fresh-nonce`: re-signed with a new timestamp and nonce. */
+  callbackRetryMode?: CallbackRetryMode;
   /** access_token lifetime. Default 7200. */
   tokenTtlSeconds?: number;
   /** How long a token keeps working after a newer one was fetched. Default 5 minutes. */

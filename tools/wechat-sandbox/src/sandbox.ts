@@ -82,6 +82,7 @@ export class WeChatSandbox {
         callbackTimeoutMs: options.callbackTimeoutMs ?? 5000,
         callbackTries: options.callbackTries ?? 3,
         callbackRetryDelayMs: options.callbackRetryDelayMs ?? 0,
+        callbackRetryMode: options.callbackRetryMode ?? 'same',
         tickets: this.tickets,
         customers: this.customers,
         deliveries: this.deliveries,

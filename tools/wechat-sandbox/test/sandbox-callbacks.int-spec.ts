@@ -142,26 +142,34 @@ describe(`${WeChatSandbox.name} callbacks`, () => {
   describe('retries', () => {
     beforeEach(() => start({ callbackTimeoutMs: 300 }));
 
-    it('retries a slow gateway with the same body, 3 tries in all, and records the reply of the one that answers', async () => {
-      receiver.setResponder(async (_callback, index) => {
-        if (index < 2) await sleep(1000);
-        return { body: 'success' };
-      });
-      const delivery = await sut.text({ openid: 'oAlice', content: 'hello' });
-      expect(receiver.received).toHaveLength(3);
-      const bodies = new Set(receiver.received.map((c) => c.body));
-      expect(bodies.size).toBe(1);
-      expect(delivery.attempts.map((a) => a.error ?? a.status)).toEqual([
-        'no answer within 300 ms',
-        'no answer within 300 ms',
-        200,
-      ]);
-      expect(delivery).toMatchObject({ delivered: true, reply: { type: 'success' } });
-      const nonces = receiver.received.map((c) => c.query.get('nonce'));
-      expect(new Set(nonces).size).toBe(3);
-      for (const callback of receiver.received)
-        expect(verifySignature(TOKEN, Object.fromEntries(callback.query))).toBe(true);
-    });
+    it.each([
+      ['same', 1],
+      ['fresh-nonce', 3],
+    ] as const)(
+      'retries a slow gateway with the same body (%s), 3 tries in all, and records the reply of the one that answers',
+      async (retryMode, distinctNonces) => {
+        await sut.close();
+        await start({ callbackTimeoutMs: 300, callbackRetryMode: retryMode });
+        receiver.setResponder(async (_callback, index) => {
+          if (index < 2) await sleep(1000);
+          return { body: 'success' };
+        });
+        const delivery = await sut.text({ openid: 'oAlice', content: 'hello' });
+        expect(receiver.received).toHaveLength(3);
+        const bodies = new Set(receiver.received.map((c) => c.body));
+        expect(bodies.size).toBe(1);
+        expect(delivery.attempts.map((a) => a.error ?? a.status)).toEqual([
+          'no answer within 300 ms',
+          'no answer within 300 ms',
+          200,
+        ]);
+        expect(delivery).toMatchObject({ delivered: true, reply: { type: 'success' } });
+        const nonces = receiver.received.map((c) => c.query.get('nonce'));
+        expect(new Set(nonces).size).toBe(distinctNonces);
+        for (const callback of receiver.received)
+          expect(verifySignature(TOKEN, Object.fromEntries(callback.query))).toBe(true);
+      },
+    );
 
     it('gives up after 3 tries when the gateway never answers', async () => {
       receiver.setResponder(async () => {

@@ -15,10 +15,14 @@ export type ClaimResult =
 const PENDING = 'p';
 const ANSWERED = 'r:';
 
-// One round trip, atomic: remember the nonce (refusing a replay), then claim the de-duplication key or
-// return what the first delivery stored under it.
+// One round trip, atomic: remember the nonce with the body's hash, then claim the de-duplication key or return
+// what the first delivery stored under it. A nonce seen before with the same body is WeChat repeating the very
+// same request (a retry): it goes on to de-duplication. With another body it is a replay. A GET verification
+// (both keys the same) never repeats.
 const CLAIM = `
-if not redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX') then return {'replayed-nonce'} end
+if not redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[1], 'NX') then
+  if KEYS[2] == KEYS[1] or redis.call('GET', KEYS[1]) ~= ARGV[4] then return {'replayed-nonce'} end
+end
 if KEYS[2] == KEYS[1] then return {'claimed'} end
 if redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2], 'NX') then return {'claimed'} end
 local seen = redis.call('GET', KEYS[2])
@@ -32,6 +36,7 @@ interface ClaimingRedis extends Redis {
     nonceTtlMs: number,
     pendingTtlMs: number,
     pending: string,
+    bodyHash: string,
   ): Promise<string[]>;
 }
 
@@ -54,14 +59,18 @@ export class CallbackGuardRepository {
   /** Remembers a nonce only (GET verification). */
   async rememberNonce(timestamp: string, nonce: string, ttlMs: number): Promise<boolean> {
     const key = this.nonceKey(timestamp, nonce);
-    const result = await this.bounded('nonce', () => this.redis.wechatClaim(key, key, ttlMs, 0, PENDING));
+    const result = await this.bounded('nonce', () => this.redis.wechatClaim(key, key, ttlMs, 0, PENDING, ''));
     return result[0] !== 'replayed-nonce';
   }
 
-  /** Remembers the nonce and claims the callback's de-duplication key in one step. */
+  /**
+   * Remembers the nonce (with the hash of the body it came with) and claims the callback's de-duplication key
+   * in one step; the same nonce with another body is `replayed-nonce`.
+   */
   async claim(
     timestamp: string,
     nonce: string,
+    bodyHash: string,
     eventId: string,
     nonceTtlMs: number,
     pendingTtlMs: number,
@@ -73,6 +82,7 @@ export class CallbackGuardRepository {
         nonceTtlMs,
         pendingTtlMs,
         PENDING,
+        bodyHash,
       ),
     );
     if (kind === 'replayed-nonce') return { kind };

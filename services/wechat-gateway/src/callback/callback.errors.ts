@@ -62,10 +62,16 @@ export class StaleTimestampError extends CallbackRejectedError {
   }
 }
 
-/** This exact timestamp and nonce were already used: a replay (WeChat's own retries use a fresh nonce). */
+/**
+ * This exact timestamp and nonce were already used with another body (or by a GET verification): a replay.
+ * WeChat repeating the identical request is a retry, not a replay, and is de-duplicated instead.
+ */
 export class ReplayedNonceError extends CallbackRejectedError {
   constructor() {
-    super('replayed-nonce', 'timestamp and nonce were already used inside the window: replayed request');
+    super(
+      'replayed-nonce',
+      'timestamp and nonce were already used inside the window with another body: replayed request',
+    );
   }
 }
 

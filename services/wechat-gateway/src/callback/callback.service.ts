@@ -1,4 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { sleep } from '@mirror/async';
 import { Clock, LOGGER } from '@mirror/platform';
 import {
@@ -106,7 +107,7 @@ export class CallbackService implements BeforeApplicationShutdown {
     const { timestamp, nonce } = this.fresh(query);
     const plan = planCallback(message);
 
-    const claim = await this.claim(timestamp, nonce, plan.eventId);
+    const claim = await this.claim(timestamp, nonce, bodyHash(body), plan.eventId);
     if (claim.kind === 'replayed-nonce') throw new ReplayedNonceError();
     if (claim.kind === 'answered') return this.duplicate(claim.body);
     if (claim.kind === 'in-flight') {
@@ -186,10 +187,11 @@ export class CallbackService implements BeforeApplicationShutdown {
   private async claim(
     timestamp: string,
     nonce: string,
+    hash: string,
     eventId: string,
   ): Promise<ClaimResult | { kind: 'degraded' }> {
     try {
-      return await this.guard.claim(timestamp, nonce, eventId, this.nonceTtlMs(), WECHAT_TRY_MS + 1000);
+      return await this.guard.claim(timestamp, nonce, hash, eventId, this.nonceTtlMs(), WECHAT_TRY_MS + 1000);
     } catch (e) {
       if (!(e instanceof GuardStoreUnavailableError)) throw e;
       // Without Redis, JetStream's msgID still keeps a retry from becoming a second event.
@@ -230,4 +232,9 @@ export class CallbackService implements BeforeApplicationShutdown {
       'replay/de-duplication store unavailable; continuing on JetStream de-duplication',
     );
   }
+}
+
+/** What tells WeChat repeating a request (same nonce, same bytes) from a replay that changed the body. */
+function bodyHash(body: Buffer): string {
+  return createHash('sha256').update(body).digest('base64url');
 }

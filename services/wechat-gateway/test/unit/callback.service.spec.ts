@@ -36,7 +36,7 @@ const PLAIN = {
 const OPENID = 'oService_0123456789';
 
 class FakeGuard {
-  nonces = new Set<string>();
+  nonces = new Map<string, string>();
   records = new Map<string, string>();
   released: string[] = [];
   down = false;
@@ -44,11 +44,15 @@ class FakeGuard {
     this.check();
     const key = `${timestamp}:${nonce}`;
     if (this.nonces.has(key)) return false;
-    this.nonces.add(key);
+    this.nonces.set(key, '');
     return true;
   }
-  async claim(timestamp: string, nonce: string, eventId: string): Promise<ClaimResult> {
-    if (!(await this.rememberNonce(timestamp, nonce))) return { kind: 'replayed-nonce' };
+  async claim(timestamp: string, nonce: string, bodyHash: string, eventId: string): Promise<ClaimResult> {
+    this.check();
+    const key = `${timestamp}:${nonce}`;
+    const seenHash = this.nonces.get(key);
+    if (seenHash !== undefined && seenHash !== bodyHash) return { kind: 'replayed-nonce' };
+    this.nonces.set(key, bodyHash);
     const seen = this.records.get(eventId);
     if (seen === undefined) {
       this.records.set(eventId, 'p');
@@ -224,11 +228,24 @@ describe(CallbackService.name, () => {
       expect(publisher.published).toHaveLength(1);
     });
 
-    it('refuses the same timestamp and nonce twice', async () => {
+    it('answers the identical request repeated (same timestamp and nonce) as a retry', async () => {
+      const { sut, signed, binding, publisher, clock } = build();
+      binding.outcome = { kind: 'reply', reply: newsReply };
+      const { query, body } = signed(scan);
+      const a = await sut.handle(query, body, clock.now());
+      await expect(sut.handle(query, body, clock.now())).resolves.toEqual({
+        body: a.body,
+        outcome: 'duplicate',
+      });
+      expect(publisher.published).toHaveLength(1);
+    });
+
+    it('refuses the same timestamp and nonce with another body', async () => {
       const { sut, signed, clock } = build();
       const { query, body } = signed(scan);
       await sut.handle(query, body, clock.now());
-      await expect(sut.handle(query, body, clock.now())).rejects.toMatchObject({
+      const other = Buffer.from(body.toString().replace('</xml>', '<Extra>1</Extra></xml>'));
+      await expect(sut.handle(query, other, clock.now())).rejects.toMatchObject({
         reason: 'replayed-nonce',
       });
     });
