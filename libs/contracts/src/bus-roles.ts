@@ -98,6 +98,7 @@ export const BUS_ROLES: Readonly<Record<BusRoleName, BusRole>> = {
       Requests.oauthConfirm,
       Requests.galleryGet,
       Requests.bindingPhotoDelete,
+      Requests.bindingPhotoFavourite,
     ),
   }),
   'qr-issuer': role({
@@ -146,6 +147,7 @@ export const BUS_ROLES: Readonly<Record<BusRoleName, BusRole>> = {
       Requests.oauthConfirm,
       Requests.galleryGet,
       Requests.bindingPhotoDelete,
+      Requests.bindingPhotoFavourite,
       Requests.statsGet,
     ),
     requests: subjects(Requests.photoUrl, Requests.photoDelete),

@@ -77,6 +77,8 @@ export const galleryPhotoSchema = z.object({
   displayUrl: z.string().url(),
   width: z.number().int().optional(),
   height: z.number().int().optional(),
+  /** A favourite look (starred at the mirror or on the photo page). */
+  favourite: z.boolean().default(false),
 });
 export const galleryGetRequestSchema = z.object({ v: schemaVersion, openid });
 export const galleryGetResponseSchema = z.object({
@@ -87,6 +89,14 @@ export const galleryGetResponseSchema = z.object({
 });
 export const bindingPhotoDeleteRequestSchema = z.object({ v: schemaVersion, openid, photoId });
 export const bindingPhotoDeleteResponseSchema = z.object({ deleted: z.boolean() });
+/** The photo page: the customer (un)favourites one of their own photos (set, not toggled: a repeat changes nothing). */
+export const bindingPhotoFavouriteRequestSchema = z.object({
+  v: schemaVersion,
+  openid,
+  photoId,
+  favourite: z.boolean(),
+});
+export const bindingPhotoFavouriteResponseSchema = z.object({ favourite: z.boolean() });
 
 export const Requests = {
   qrIssue: defineRequest('qr.issue', qrIssueRequestSchema, qrIssueResponseSchema),
@@ -99,6 +109,11 @@ export const Requests = {
     'binding.photo.delete',
     bindingPhotoDeleteRequestSchema,
     bindingPhotoDeleteResponseSchema,
+  ),
+  bindingPhotoFavourite: defineRequest(
+    'binding.photo.favourite',
+    bindingPhotoFavouriteRequestSchema,
+    bindingPhotoFavouriteResponseSchema,
   ),
   statsGet: defineRequest('binding.stats.get', statsGetRequestSchema, statsGetResponseSchema),
 } as const;

@@ -1,6 +1,7 @@
 import {
   Events,
   MirrorSubjects,
+  Requests,
   decode,
   mirrorControl,
   mirrorLooks,
@@ -15,6 +16,7 @@ import { replyOf } from './support/replies';
 
 const MIRROR = 'looks-mirror-1';
 const ALICE = 'oAlice0000000000000000007';
+const BOB = 'oBob00000000000000000007';
 
 /**
  * A visit as the mirror lives it: gesture commands from session-vision, photos the mirror takes when asked
@@ -128,6 +130,24 @@ describe('binding: looks — gestures change what the mirror shows', () => {
     expect(reply.picUrl).toBe(FakePhotoStore.url(ids[1], 'thumb'));
     expect(reply.description).toContain('3 张照片');
     expect(reply.description).toContain('收藏 1 张');
+
+    // on the photo page, once confirmed: the favourites come along, and the customer changes them
+    // (confirmed directly: the OAuth round trip is the saga test's, and the reply's link format is not ours)
+    await h.rows(`UPDATE bindings SET status = 'confirmed', confirmed_at = now() WHERE session_id = $1`, [
+      s.sessionId,
+    ]);
+    const favourites = async () =>
+      (await h.bus.request(Requests.galleryGet, { openid: ALICE })).sessions[0].photos
+        .filter((p) => p.favourite)
+        .map((p) => p.photoId);
+    expect(await favourites()).toEqual([ids[1]]);
+    await h.bus.request(Requests.bindingPhotoFavourite, { openid: ALICE, photoId: ids[0], favourite: true });
+    await h.bus.request(Requests.bindingPhotoFavourite, { openid: ALICE, photoId: ids[1], favourite: false });
+    expect(await favourites()).toEqual([ids[0]]);
+    await expect(
+      h.bus.request(Requests.bindingPhotoFavourite, { openid: BOB, photoId: ids[2], favourite: true }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await h.rows('SELECT id FROM photos WHERE favourite')).toEqual([{ id: ids[0] }]);
 
     await h.publish(Events.sessionEnded, {
       sessionId: s.sessionId,

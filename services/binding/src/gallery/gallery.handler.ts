@@ -6,8 +6,9 @@ import { GalleryService } from './gallery.service';
 
 type GalleryRequest = z.infer<(typeof Requests.galleryGet)['request']>;
 type DeleteRequest = z.infer<(typeof Requests.bindingPhotoDelete)['request']>;
+type FavouriteRequest = z.infer<(typeof Requests.bindingPhotoFavourite)['request']>;
 
-/** `binding.gallery.get` and `binding.photo.delete` for the gateway's photo page. */
+/** `binding.gallery.get`, `binding.photo.delete` and `binding.photo.favourite` for the gateway's photo page. */
 @Controller()
 export class GalleryHandler {
   constructor(private readonly gallery: GalleryService) {}
@@ -20,5 +21,10 @@ export class GalleryHandler {
   @MessagePattern(Requests.bindingPhotoDelete.subject)
   delete(@Payload() request: DeleteRequest) {
     return this.gallery.deletePhoto(request.openid, request.photoId);
+  }
+
+  @MessagePattern(Requests.bindingPhotoFavourite.subject)
+  favourite(@Payload() request: FavouriteRequest) {
+    return this.gallery.favourite(request.openid, request.photoId, request.favourite);
   }
 }

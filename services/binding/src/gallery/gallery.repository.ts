@@ -5,7 +5,13 @@ export interface GallerySession {
   sessionId: string;
   mirrorId: string;
   startedAt: Date;
-  photos: { photoId: string; takenAt: Date; width: number | null; height: number | null }[];
+  photos: {
+    photoId: string;
+    takenAt: Date;
+    width: number | null;
+    height: number | null;
+    favourite: boolean;
+  }[];
 }
 
 interface Row {
@@ -16,6 +22,7 @@ interface Row {
   takenAt: Date | null;
   width: number | null;
   height: number | null;
+  favourite: boolean | null;
 }
 
 /** Postgres I/O for the customer's gallery. */
@@ -27,7 +34,7 @@ export class GalleryRepository {
   async confirmedSessions(openid: string): Promise<GallerySession[]> {
     const rows = await this.db.rows<Row>(
       `SELECT s.id AS "sessionId", s.mirror_id AS "mirrorId", COALESCE(s.started_at, s.created_at) AS "startedAt",
-              p.id AS "photoId", p.taken_at AS "takenAt", p.width, p.height
+              p.id AS "photoId", p.taken_at AS "takenAt", p.width, p.height, p.favourite
          FROM bindings b
          JOIN sessions s ON s.id = b.session_id
          LEFT JOIN photos p ON p.session_id = s.id AND p.status = 'stored'
@@ -48,6 +55,7 @@ export class GalleryRepository {
           takenAt: row.takenAt,
           width: row.width,
           height: row.height,
+          favourite: row.favourite === true,
         });
       }
     }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ReplyCodes, type GalleryGetResponse } from '@mirror/contracts';
 import { RefusalError, RequestRefusedError } from '@mirror/nats';
 import { Clock, LOGGER } from '@mirror/platform';
+import { FavouriteRepository } from '../photos/favourite.repository';
 import { PhotoRepository } from '../photos/photo.repository';
 import { PhotoStoreUnavailableError } from '../shared/errors';
 import { PhotoStoreClient } from '../shared/photo-store.client';
@@ -19,6 +20,7 @@ export class GalleryService {
   constructor(
     private readonly gallery: GalleryRepository,
     private readonly photos: PhotoRepository,
+    private readonly favourites: FavouriteRepository,
     private readonly photoStore: PhotoStoreClient,
     private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -65,6 +67,13 @@ export class GalleryService {
     return { deleted: true };
   }
 
+  /** (Un)favourites one of the customer's own photos; NOT_FOUND for anyone else's. */
+  async favourite(openid: string, photoId: string, favourite: boolean): Promise<{ favourite: boolean }> {
+    const photo = await this.favourites.setIfOwned(photoId, openid, favourite, this.clock.date());
+    if (!photo) throw new RefusalError(ReplyCodes.notFound, 'No such photo in your gallery.', 'photoId');
+    return { favourite };
+  }
+
   private async sign(p: GallerySession['photos'][number]): Promise<GalleryPhoto | null> {
     try {
       const [thumbUrl, displayUrl] = await Promise.all([
@@ -74,6 +83,7 @@ export class GalleryService {
       return {
         photoId: p.photoId,
         takenAt: p.takenAt.toISOString(),
+        favourite: p.favourite,
         thumbUrl,
         displayUrl,
         ...(p.width ? { width: p.width } : {}),

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Param, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Param, Put, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { renderGallery, renderMessage } from './me.page';
 import { MeService, NotSignedInError } from './me.service';
@@ -32,6 +32,46 @@ export class MeController {
           .type('html')
           .send(renderMessage('暂时无法打开', '照片服务暂时不可用，请稍后刷新重试。'));
       }
+    }
+  }
+
+  /** Stars a photo (PUT) or takes its star away (DELETE); called by the page's script like delete. */
+  @Put('photos/:photoId/favourite')
+  async favourite(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('photoId') photoId: string,
+  ): Promise<void> {
+    await this.setFavourite(req, res, photoId, true);
+  }
+
+  @Delete('photos/:photoId/favourite')
+  async unfavourite(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('photoId') photoId: string,
+  ): Promise<void> {
+    await this.setFavourite(req, res, photoId, false);
+  }
+
+  private async setFavourite(
+    req: Request,
+    res: Response,
+    photoId: string,
+    favourite: boolean,
+  ): Promise<void> {
+    res.setHeader('Cache-Control', 'no-store');
+    if (req.header('x-requested-with') !== 'fetch') {
+      res.status(400).json({ error: 'missing x-requested-with header' });
+      return;
+    }
+    try {
+      const openid = this.me.customer(req.headers.cookie);
+      const done = await this.me.setFavourite(openid, photoId, favourite);
+      res.status(done ? 200 : 404).json(done ? { favourite } : { error: 'no such photo' });
+    } catch (e) {
+      if (e instanceof NotSignedInError) res.status(401).json({ error: 'not signed in' });
+      else res.status(503).json({ error: 'photo service unavailable, try again' });
     }
   }
 

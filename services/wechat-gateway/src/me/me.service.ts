@@ -34,6 +34,22 @@ export class MeService {
     return this.nats.request(Requests.galleryGet, { openid }, { timeoutMs: 3000 });
   }
 
+  /** (Un)favourites one of the customer's own photos; false when it is not theirs or gone. */
+  async setFavourite(openid: string, photoId: string, favourite: boolean): Promise<boolean> {
+    try {
+      await this.nats.request(
+        Requests.bindingPhotoFavourite,
+        { openid, photoId, favourite },
+        { timeoutMs: 3000 },
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof RequestRefusedError && ['NOT_FOUND', 'FORBIDDEN', 'INVALID_REQUEST'].includes(e.code))
+        return false;
+      throw e;
+    }
+  }
+
   /** Deletes one of the customer's own photos; false when it is not theirs or already gone. */
   async deletePhoto(openid: string, photoId: string): Promise<boolean> {
     try {
