@@ -48,10 +48,12 @@ export const SERVICE_NAMES = [
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /**
+ * `shop-console` is the staff's web console: it asks binding for statistics and mirrors and hears the
+ * frame-rate advice session-vision sends each mirror (its sign of life); it runs no consumer of its own.
  * `registrar` is the fleet registration command: it registers mirrors and asks qr-issuer for their
  * permanent codes. `mirror` is any one mirror.
  */
-export type BusRoleName = ServiceName | 'registrar' | 'mirror';
+export type BusRoleName = ServiceName | 'registrar' | 'mirror' | 'shop-console';
 
 /**
  * Per-mirror channels with no consumer among the roles: `vision` (session-vision's per-frame results when
@@ -149,9 +151,14 @@ export const BUS_ROLES: Readonly<Record<BusRoleName, BusRole>> = {
       Requests.bindingPhotoDelete,
       Requests.bindingPhotoFavourite,
       Requests.statsGet,
+      Requests.mirrorsList,
     ),
     requests: subjects(Requests.photoUrl, Requests.photoDelete),
     emits: [...subjects(mirrorDisplay, mirrorLooks), perMirror('control')],
+  }),
+  'shop-console': role({
+    requests: subjects(Requests.statsGet, Requests.mirrorsList),
+    listens: [perMirror('control')],
   }),
   registrar: role({
     requests: subjects(Requests.qrIssue),

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { defineRequest, type RequestContract } from './contract';
 import { isoTime, mirrorId, openid, photoId, sceneStr, schemaVersion, sessionId } from './primitives';
-import { statsGetRequestSchema, statsGetResponseSchema } from './stats';
+import {
+  mirrorsListRequestSchema,
+  mirrorsListResponseSchema,
+  statsGetRequestSchema,
+  statsGetResponseSchema,
+} from './stats';
 
 /** WeChat's QR kinds; the limits are enforced by qr-issuer before calling WeChat. */
 export const QR_KINDS = ['QR_SCENE', 'QR_STR_SCENE', 'QR_LIMIT_SCENE', 'QR_LIMIT_STR_SCENE'] as const;
@@ -116,6 +121,7 @@ export const Requests = {
     bindingPhotoFavouriteResponseSchema,
   ),
   statsGet: defineRequest('binding.stats.get', statsGetRequestSchema, statsGetResponseSchema),
+  mirrorsList: defineRequest('binding.mirrors.list', mirrorsListRequestSchema, mirrorsListResponseSchema),
 } as const;
 
 const requestsBySubject = new Map<string, RequestContract>(

@@ -54,7 +54,8 @@ export const statsMetricsSchema = z.object({
 });
 export const statsRowSchema = z.object({
   day: statsDay.optional(),
-  mirrorId: z.string().optional(),
+  /** null: what reached a store (or the chain) but no mirror, e.g. a product code naming only a store. */
+  mirrorId: z.string().nullable().optional(),
   storeId: z.string().nullable().optional(),
   metrics: statsMetricsSchema,
 });
@@ -71,3 +72,29 @@ export type StatsGetResponse = z.infer<typeof statsGetResponseSchema>;
 export type StatsMetrics = z.infer<typeof statsMetricsSchema>;
 export type StatsRow = z.infer<typeof statsRowSchema>;
 export type StatsGrouping = (typeof STATS_GROUPINGS)[number];
+
+/** `binding.mirrors.list`: the mirrors binding knows, for all stores or only `storeIds`, with what they did last. */
+export const mirrorsListRequestSchema = z.object({
+  v: schemaVersion,
+  storeIds: z.array(storeId).max(1000).optional(),
+  mirrorId: mirrorId.optional(),
+});
+const instant = z.string().datetime({ offset: true }).nullable();
+export const mirrorsListResponseSchema = z.object({
+  stores: z.array(z.object({ storeId: z.string(), name: z.string().nullable() })),
+  mirrors: z.array(
+    z.object({
+      mirrorId: z.string(),
+      storeId: z.string().nullable(),
+      registeredAt: instant,
+      revokedAt: instant,
+      lastSeenAt: instant,
+      /** The session open on the mirror (started, not ended), if any. */
+      openSession: z.object({ sessionId: z.string(), startedAt: z.string() }).nullable(),
+      lastPhotoAt: instant,
+    }),
+  ),
+});
+export type MirrorsListRequest = z.infer<typeof mirrorsListRequestSchema>;
+export type MirrorsListResponse = z.infer<typeof mirrorsListResponseSchema>;
+export type MirrorListing = MirrorsListResponse['mirrors'][number];

@@ -48,10 +48,11 @@ describe('BUS_ROLES', () => {
   });
 
   it('gives the planned per-mirror channels a producer and a consumer too', () => {
-    // frame rates from session-vision, photos to take from binding's looks
+    // frame rates from session-vision, photos to take from binding's looks; the shop console hears the
+    // frame rates as the mirrors' sign of life
     expect(rolesOn('mirror.*.control')).toEqual({
       producers: ['session-vision', 'binding'],
-      consumers: ['mirror'],
+      consumers: ['shop-console', 'mirror'],
     });
     expect(rolesOn('mirror.*.looks')).toEqual({ producers: ['binding'], consumers: ['mirror'] });
     expect(rolesOn('gesture.recognised')).toEqual({ producers: ['session-vision'], consumers: ['binding'] });

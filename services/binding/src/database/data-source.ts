@@ -17,6 +17,7 @@ import { MirrorRegistry1796000000000 } from './migrations/1796000000000-mirror-r
 import { Stores1796100000000 } from './migrations/1796100000000-stores';
 import { MirrorCodes1796300000000 } from './migrations/1796300000000-mirror-codes';
 import { ChannelStatistics1796400000000 } from './migrations/1796400000000-channel-statistics';
+import { StatisticsBySource1796400000001 } from './migrations/1796400000001-statistics-by-source';
 import { PhotoFavourites1796500000000 } from './migrations/1796500000000-photo-favourites';
 
 export const ENTITIES = [
@@ -42,6 +43,7 @@ export const MIGRATIONS = [
   Stores1796100000000,
   MirrorCodes1796300000000,
   ChannelStatistics1796400000000,
+  StatisticsBySource1796400000001,
   PhotoFavourites1796500000000,
 ];
 

@@ -19,8 +19,13 @@ const PAIRS = `
 /**
  * Each metric on the day of its own event: sessions (with a QR code, ended) on their start, scans and the
  * follows they made on the scan, claims and confirmations on theirs, photos on `taken_at`, customers'
- * deletions on the request; a follow's "unsubscribed within 7 days" on the follow's day. Scans, claims and
- * confirmations belong to the mirror of the session they point at.
+ * deletions on the request; a follow's "unsubscribed within 7 days" (an `unsubscribes` row of the same
+ * openid in the 7 days after it) on the follow's day. Scans belong to the mirror they are attributed to
+ * (`scans.mirror_id`: the session's, or the mirror of a permanent code); claims and confirmations to the
+ * mirror of their session. Session and permanent scans come from `scans`, product scans from `product_scans`
+ * (a product scan that carried a scene has a `scans` row too: it is not counted twice), with the follows
+ * they made when no scene did; a product scan with no mirror counts for its store (`@<storeId>`) or the
+ * chain (`@`) only.
  */
 const COUNTERS = `
   WITH ${PAIRS},
@@ -31,15 +36,28 @@ const COUNTERS = `
       FROM sess GROUP BY 1, 2
   ),
   x AS (
-    SELECT ss.mirror_id, stats_day(x.scanned_at) AS day, count(*) AS scans,
+    SELECT p.mirror_id, p.day,
+           count(*) FILTER (WHERE x.kind = 'session') AS session_scans,
+           count(*) FILTER (WHERE x.kind = 'permanent') AS permanent_scans,
            count(*) FILTER (WHERE x.new_follower) AS followers,
-           count(*) FILTER (WHERE x.new_follower AND NOT u.subscribed
-                              AND u.subscription_changed_at > x.scanned_at
-                              AND u.subscription_changed_at <= x.scanned_at + interval '7 days') AS unsubscribed
-      FROM span, scans x
-      JOIN sessions ss ON ss.id = x.session_id
-      JOIN wechat_users u ON u.openid = x.openid
-     WHERE x.scanned_at >= span.lo AND x.scanned_at < span.hi
+           count(*) FILTER (WHERE x.new_follower AND EXISTS (
+             SELECT 1 FROM unsubscribes u WHERE u.openid = x.openid
+                AND u.unsubscribed_at > x.scanned_at AND u.unsubscribed_at <= x.scanned_at + interval '7 days'
+           )) AS unsubscribed
+      FROM pairs p JOIN scans x ON x.mirror_id = p.mirror_id AND x.scanned_at >= p.lo AND x.scanned_at < p.hi
+     GROUP BY 1, 2
+  ),
+  pr AS (
+    SELECT p.mirror_id, p.day, count(*) AS scans,
+           count(*) FILTER (WHERE ps.new_follower AND ps.scene IS NULL) AS followers,
+           count(*) FILTER (WHERE ps.new_follower AND ps.scene IS NULL AND EXISTS (
+             SELECT 1 FROM unsubscribes u WHERE u.openid = ps.openid
+                AND u.unsubscribed_at > ps.scanned_at AND u.unsubscribed_at <= ps.scanned_at + interval '7 days'
+           )) AS unsubscribed
+      FROM span, product_scans ps
+      JOIN pairs p ON p.mirror_id = stats_source(ps.mirror_id, ps.store_id)
+       AND ps.scanned_at >= p.lo AND ps.scanned_at < p.hi
+     WHERE ps.scanned_at >= span.lo AND ps.scanned_at < span.hi
      GROUP BY 1, 2
   ),
   c AS (
@@ -66,12 +84,17 @@ const COUNTERS = `
   INSERT INTO stats_mirror_days AS t (day, mirror_id, store_id, sessions_started, sessions_with_qr, sessions_ended,
     scans_session, scans_permanent, scans_product, new_followers, unsubscribed_within_7d, claims, confirmations,
     photos_taken, photos_deleted_by_customers, refreshed_at)
-  SELECT p.day, p.mirror_id, m.store_id, COALESCE(s.started, 0), COALESCE(s.with_qr, 0), COALESCE(s.ended, 0),
-         COALESCE(x.scans, 0), 0, 0, COALESCE(x.followers, 0), COALESCE(x.unsubscribed, 0),
+  SELECT p.day, p.mirror_id,
+         CASE WHEN p.mirror_id LIKE '@%' THEN NULLIF(substr(p.mirror_id, 2), '') ELSE m.store_id END,
+         COALESCE(s.started, 0), COALESCE(s.with_qr, 0), COALESCE(s.ended, 0),
+         COALESCE(x.session_scans, 0), COALESCE(x.permanent_scans, 0), COALESCE(pr.scans, 0),
+         COALESCE(x.followers, 0) + COALESCE(pr.followers, 0),
+         COALESCE(x.unsubscribed, 0) + COALESCE(pr.unsubscribed, 0),
          COALESCE(c.n, 0), COALESCE(f.n, 0), COALESCE(ph.n, 0), COALESCE(d.n, 0), now()
     FROM pairs p
     LEFT JOIN mirrors m ON m.id = p.mirror_id
-    LEFT JOIN s USING (mirror_id, day) LEFT JOIN x USING (mirror_id, day) LEFT JOIN c USING (mirror_id, day)
+    LEFT JOIN s USING (mirror_id, day) LEFT JOIN x USING (mirror_id, day) LEFT JOIN pr USING (mirror_id, day)
+    LEFT JOIN c USING (mirror_id, day)
     LEFT JOIN f USING (mirror_id, day) LEFT JOIN ph USING (mirror_id, day) LEFT JOIN d USING (mirror_id, day)
   ON CONFLICT (day, mirror_id) DO UPDATE SET
     store_id = EXCLUDED.store_id, sessions_started = EXCLUDED.sessions_started,
@@ -104,6 +127,17 @@ const DURATIONS = `
    WHERE v.s >= 0
    GROUP BY 1, 2, 3, 4, 5`;
 
+/** The per-store sums of the duration histograms, for the (store, day) pairs given ('' = no store). */
+const STORE_DURATIONS = [
+  `DELETE FROM stats_store_day_durations d USING unnest($1::varchar[], $2::date[]) AS p(store_id, day)
+    WHERE d.store_id = p.store_id AND d.day = p.day`,
+  `INSERT INTO stats_store_day_durations (day, store_id, metric, bucket, n)
+   SELECT d.day, COALESCE(d.store_id, ''), d.metric, d.bucket, sum(d.n)
+     FROM stats_mirror_day_durations d
+     JOIN unnest($1::varchar[], $2::date[]) AS p(store_id, day) ON COALESCE(d.store_id, '') = p.store_id AND d.day = p.day
+    GROUP BY 1, 2, 3, 4`,
+];
+
 export interface DirtyRange {
   from: string;
   to: string;
@@ -135,6 +169,8 @@ export class StatsRepository {
       const pairs = new Map(marks.map((m) => [`${m.day} ${m.mirrorId}`, m]));
       const mirrors = [...pairs.values()].map((p) => p.mirrorId);
       const days = [...pairs.values()].map((p) => p.day);
+      // the stores whose sums these pairs are in, before and after (a mirror may have been registered since)
+      const before = await this.storeDays(mirrors, days);
       await this.db.execute(COUNTERS, [mirrors, days]);
       await this.db.execute(
         `DELETE FROM stats_mirror_day_durations d USING unnest($1::varchar[], $2::date[]) AS p(mirror_id, day)
@@ -142,8 +178,24 @@ export class StatsRepository {
         [mirrors, days],
       );
       await this.db.execute(DURATIONS, [mirrors, days]);
+      const storeDays = new Map(
+        [...before, ...(await this.storeDays(mirrors, days))].map((s) => [`${s.day} ${s.storeId}`, s]),
+      );
+      const stores = [...storeDays.values()];
+      for (const sql of STORE_DURATIONS) {
+        await this.db.execute(sql, [stores.map((s) => s.storeId), stores.map((s) => s.day)]);
+      }
       return pairs.size;
     });
+  }
+
+  private storeDays(mirrors: string[], days: string[]) {
+    return this.db.rows<{ storeId: string; day: string }>(
+      `SELECT DISTINCT COALESCE(t.store_id, '') AS "storeId", to_char(t.day, 'YYYY-MM-DD') AS day
+         FROM stats_mirror_days t JOIN unnest($1::varchar[], $2::date[]) AS p(mirror_id, day)
+           ON t.mirror_id = p.mirror_id AND t.day = p.day`,
+      [mirrors, days],
+    );
   }
 
   /** Whether any change within `range` is not yet reflected in the statistics. */

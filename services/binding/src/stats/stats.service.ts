@@ -101,7 +101,7 @@ function displayKey(key: StatsGroupKey, scope: StatsScope, counters?: CounterRow
   if (scope.by.includes('day')) out.day = key.day;
   if (scope.by.includes('store')) out.storeId = key.storeId ?? null;
   else if (scope.by.includes('mirror')) out.storeId = counters?.storeId ?? null;
-  if (scope.by.includes('mirror')) out.mirrorId = key.mirrorId;
+  if (scope.by.includes('mirror')) out.mirrorId = key.mirrorId?.startsWith('@') ? null : key.mirrorId;
   return out;
 }
 
