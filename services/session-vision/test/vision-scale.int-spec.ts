@@ -146,6 +146,8 @@ describe('session-vision at scale (partitioned frames, replicas coming and going
       expect(received).toBeGreaterThanOrEqual(before - mirrorsHere);
       expect(received).toBeLessThanOrEqual(after);
       expect(await live()[i].counter('vision_frames_total', 'outcome="not-mine"')).toBe(0);
+      const lastFrames = await live()[i].labelValues('vision_mirror_last_frame_timestamp_seconds', 'mirror');
+      expect(lastFrames.sort()).toEqual([...s.mirrors].sort());
       total += received;
     }
     const seen = statuses.flatMap((s) => s.mirrors);

@@ -50,7 +50,10 @@ export class FrameIntake implements PartitionConsumer, OnModuleInit {
     this.subscriptions.delete(partition);
     const inPartition = (mirrorId: string) => FramePartitions.of(mirrorId) === partition;
     await this.scheduler.handOver(inPartition, reason === 'released');
-    for (const mirrorId of [...this.lastSeen.keys()].filter(inPartition)) this.lastSeen.delete(mirrorId);
+    for (const mirrorId of [...this.lastSeen.keys()].filter(inPartition)) {
+      this.lastSeen.delete(mirrorId);
+      this.metrics.mirrorGone(mirrorId);
+    }
   }
 
   /** The mirrors whose frames arrived here within the last minute. */
@@ -81,6 +84,7 @@ export class FrameIntake implements PartitionConsumer, OnModuleInit {
       return;
     }
     this.lastSeen.set(parsed.mirrorId, receivedAt);
+    this.metrics.mirrorFrame(parsed.mirrorId, receivedAt);
     // Copied: the frame waits for a worker while the connection reuses its read buffers.
     this.scheduler.acceptFrame(parsed.mirrorId, {
       data: Uint8Array.from(msg.data),

@@ -32,6 +32,7 @@ export class VisionMetrics {
   private readonly replicasSeen: Gauge;
   private readonly mirrorsSeenGauge: Gauge;
   private readonly partitionMoves: Counter;
+  private readonly mirrorLastFrame: Gauge;
 
   constructor(metrics: MetricsService) {
     this.frames = metrics.counter('vision_frames_total', 'Frames received, by what became of them', [
@@ -66,8 +67,21 @@ export class VisionMetrics {
       'Partitions taken, released (handed over) and lost (lease ran out) by this replica',
       ['move'],
     );
+    this.mirrorLastFrame = metrics.gauge(
+      'vision_mirror_last_frame_timestamp_seconds',
+      'When the last frame of each mirror served by this replica arrived (epoch seconds)',
+      ['mirror'],
+    );
   }
 
+  /** The last frame of a mirror served here: `time() - max by (mirror) (…)` tells a mirror gone quiet. */
+  mirrorFrame(mirrorId: string, at: number): void {
+    this.mirrorLastFrame.set({ mirror: mirrorId }, Math.floor(at / 1000));
+  }
+  /** A mirror no longer served here (its partition moved): its series goes with it. */
+  mirrorGone(mirrorId: string): void {
+    this.mirrorLastFrame.remove({ mirror: mirrorId });
+  }
   received(): void {
     this.receivedFrames.inc();
   }

@@ -60,6 +60,16 @@ export class Replica {
     return line ? Number(line.split(' ').pop()) : 0;
   }
 
+  /** The values of one label across a metric's series in /metrics. */
+  async labelValues(name: string, label: string): Promise<string[]> {
+    const text = await (await fetch(`${this.url}/metrics`)).text();
+    const re = new RegExp(`^${name}\\{[^}]*${label}="([^"]*)"`);
+    return text
+      .split('\n')
+      .map((l) => re.exec(l)?.[1])
+      .filter((v): v is string => v !== undefined);
+  }
+
   /** A crash: no shutdown hooks, no lease released. */
   kill(): void {
     this.killed = true;
