@@ -70,7 +70,7 @@ describe('session-vision: gesture commands', () => {
         e.subject.endsWith('gesture.recognised'),
       );
       return events.length >= 2 ? events : null;
-    }, 10_000);
+    }, 15_000);
     const started = (await sessionEvents(nc, ns, mirrorId)).find((e) =>
       e.subject.endsWith('session.started'),
     )!;
