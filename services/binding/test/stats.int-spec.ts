@@ -15,8 +15,10 @@ const B1 = 'stats-b1';
 const user = (n: number) => `oStatsUser00000000000000${n}`;
 
 /** What a hand count of the scripted day gives (durations in seconds). */
-function expected(m: Partial<StatsMetrics> & { scansSession?: number }): StatsMetrics {
-  const { scansSession = 0, ...rest } = m;
+function expected(
+  m: Partial<StatsMetrics> & { scansSession?: number; scansPermanent?: number; scansProduct?: number },
+): StatsMetrics {
+  const { scansSession = 0, scansPermanent = 0, scansProduct = 0, ...rest } = m;
   return {
     sessionsStarted: 0,
     sessionsWithQr: 0,
@@ -32,7 +34,7 @@ function expected(m: Partial<StatsMetrics> & { scansSession?: number }): StatsMe
     qrToScanP50Seconds: null,
     qrToScanP90Seconds: null,
     ...rest,
-    scans: { session: scansSession, permanent: 0, product: 0 },
+    scans: { session: scansSession, permanent: scansPermanent, product: scansProduct },
   };
 }
 
@@ -142,6 +144,27 @@ describe('channel statistics (binding.stats.get)', () => {
       openid: user(4),
       at: iso(Date.parse(u4.at) + 60_000),
     });
+    // A2's printed code, scanned by a new follower after its visits ended: a welcome, the follow A2's
+    await emit(Events.qrScanned, {
+      eventId: `scan-${ulid()}`,
+      openid: user(7),
+      scene: `m:${A2}`,
+      newFollower: true,
+      at: iso(Date.now()),
+    });
+    // product codes: one naming B1 (a follow through it), one naming store-b only, one naming nothing
+    const product = (n: number, extInfo: string | undefined, event = 'user_scan_product') => ({
+      eventId: `product-${ulid()}`,
+      openid: user(n),
+      at: iso(Date.now()),
+      event,
+      keyStandard: 'ean13',
+      keyStr: '6901234567892',
+      extInfo,
+    });
+    await emit(Events.productScanned, product(8, `m:${B1}`, 'subscribe'));
+    await emit(Events.productScanned, product(9, 'store=store-b'));
+    await emit(Events.productScanned, product(10, undefined));
     await caughtUp(h);
 
     // the gateway's request path for the same scans (a redelivery under the same event id), then OAuth
@@ -182,7 +205,8 @@ describe('channel statistics (binding.stats.get)', () => {
       sessionsEnded: 1,
       sessionLengthP50Seconds: 120,
       scansSession: 2,
-      newFollowers: 1,
+      scansPermanent: 1,
+      newFollowers: 2,
       unsubscribedWithin7Days: 1,
       claims: 1,
       qrToScanCount: 1,
@@ -195,7 +219,8 @@ describe('channel statistics (binding.stats.get)', () => {
       sessionsEnded: 1,
       sessionLengthP50Seconds: 600,
       scansSession: 1,
-      newFollowers: 1,
+      scansProduct: 1,
+      newFollowers: 2,
       claims: 1,
       confirmations: 1,
       photosTaken: 1,
@@ -209,7 +234,8 @@ describe('channel statistics (binding.stats.get)', () => {
       sessionsEnded: 3,
       sessionLengthP50Seconds: 120,
       scansSession: 5,
-      newFollowers: 3,
+      scansPermanent: 1,
+      newFollowers: 4,
       unsubscribedWithin7Days: 1,
       claims: 2,
       confirmations: 1,
@@ -225,7 +251,9 @@ describe('channel statistics (binding.stats.get)', () => {
       sessionsEnded: 4,
       sessionLengthP50Seconds: 120,
       scansSession: 6,
-      newFollowers: 4,
+      scansPermanent: 1,
+      scansProduct: 3,
+      newFollowers: 6,
       unsubscribedWithin7Days: 1,
       claims: 3,
       confirmations: 2,
@@ -236,23 +264,29 @@ describe('channel statistics (binding.stats.get)', () => {
       qrToScanP90Seconds: 30,
     });
 
+    // what reached a store (or nobody) but no mirror: a product scan each
+    const storeOnly = expected({ scansProduct: 1 });
+    const storeB = { ...b1, scans: { ...b1.scans, product: 2 } };
     const check = async () => {
       const byMirror = await stats({ by: ['mirror'] });
       expect(byMirror.rows).toEqual([
+        { mirrorId: null, storeId: null, metrics: storeOnly },
         { mirrorId: A1, storeId: 'store-a', metrics: a1 },
         { mirrorId: A2, storeId: 'store-a', metrics: a2 },
+        { mirrorId: null, storeId: 'store-b', metrics: storeOnly },
         { mirrorId: B1, storeId: 'store-b', metrics: b1 },
       ]);
       expect(byMirror.total).toEqual(chain);
       const byStore = await stats({ by: ['store', 'day'] });
       expect(byStore.rows).toEqual([
+        { day, storeId: null, metrics: storeOnly },
         { day, storeId: 'store-a', metrics: storeA },
-        { day, storeId: 'store-b', metrics: b1 },
+        { day, storeId: 'store-b', metrics: storeB },
       ]);
       // a store manager's scope: their store only
       const own = await stats({ storeIds: ['store-b'], by: ['mirror'] });
-      expect(own.rows.map((r) => r.mirrorId)).toEqual([B1]);
-      expect(own.total).toEqual(b1);
+      expect(own.rows.map((r) => r.mirrorId)).toEqual([null, B1]);
+      expect(own.total).toEqual(storeB);
       expect((await stats({ mirrorId: A2 })).total).toEqual(a2);
       expect(await h.rows('SELECT 1 FROM stats_dirty')).toEqual([]);
     };

@@ -72,13 +72,14 @@ export class ChannelStatistics1796400000000 implements MigrationInterface {
         n integer NOT NULL,
         PRIMARY KEY (day, mirror_id, metric, bucket)
       )`);
-    // the durations by scope, and what the recomputation reads by time
+    // the durations by scope, and what the recomputation reads by time (bindings_claimed_at_idx is also
+    // migration PhotoAnnouncements', which may have made it first: left in place on the way down)
     await q.query(`
       CREATE INDEX stats_mirror_day_durations_store_idx ON stats_mirror_day_durations (store_id, day);
       CREATE INDEX stats_mirror_day_durations_mirror_idx ON stats_mirror_day_durations (mirror_id, day);
       CREATE INDEX scans_scanned_at_idx ON scans (scanned_at);
       CREATE INDEX scans_openid_idx ON scans (openid, scanned_at) WHERE new_follower;
-      CREATE INDEX bindings_claimed_at_idx ON bindings (claimed_at);
+      CREATE INDEX IF NOT EXISTS bindings_claimed_at_idx ON bindings (claimed_at);
       CREATE INDEX bindings_confirmed_at_idx ON bindings (confirmed_at) WHERE confirmed_at IS NOT NULL;
       CREATE INDEX photos_customer_deleted_idx ON photos (mirror_id, delete_requested_at)
         WHERE deleted_reason = 'customer'`);
@@ -237,7 +238,6 @@ export class ChannelStatistics1796400000000 implements MigrationInterface {
     for (const index of [
       'photos_customer_deleted_idx',
       'bindings_confirmed_at_idx',
-      'bindings_claimed_at_idx',
       'scans_openid_idx',
       'scans_scanned_at_idx',
     ]) {
