@@ -18,6 +18,7 @@ export function connectNatsTransport(app: INestApplication): INestMicroservice {
     streams: options.streams,
     logger: app.get(LOGGER),
     metrics: app.get(MetricsService),
+    consumerInfoIntervalMs: options.consumerInfoIntervalMs,
     // a consumer's `settings` provider is read when the transport starts, from any module
     resolve: (token) => app.get(token, { strict: false }),
   });

@@ -20,6 +20,16 @@ export interface ConsumerRunnerOptions<T> {
   /** Delay before the n-th redelivery after a transient failure, ms (the last value repeats). */
   backoffMs: number[];
   onOutcome?: (outcome: 'ack' | 'nak' | 'term', subject: string, seconds: number) => void;
+  /** Called once a message is safely in `dlq.<stream>.<durable>` (not when that copy failed and it was redelivered). */
+  onDeadLetter?: () => void;
+}
+
+/** A durable consumer's backlog as the server counts it. */
+export interface ConsumerBacklog {
+  /** Messages in the stream that match the consumer and were not delivered yet. */
+  pending: number;
+  /** Messages delivered and not acknowledged yet (in a handler, or waiting for redelivery). */
+  ackPending: number;
 }
 
 /**
@@ -151,6 +161,7 @@ export class ConsumerRunner<T> {
         headers,
       });
       this.logger.error({ subject: msg.subject, reason, durable }, 'message dead-lettered');
+      this.options.onDeadLetter?.();
       // servers before 2.10 ignore a TERM that carries a reason, and would redeliver the message
       if (this.client.serverAtLeast(2, 10)) msg.term(oneLine.slice(0, 200));
       else msg.term();
@@ -158,6 +169,21 @@ export class ConsumerRunner<T> {
       this.logger.error({ err: e, subject: msg.subject }, 'dead-letter publish failed; redelivering');
       msg.nak(5000);
     }
+  }
+
+  get stream(): StreamName {
+    return this.options.stream;
+  }
+
+  get durable(): string {
+    return this.options.durable;
+  }
+
+  /** The consumer's backlog from the server (`$JS.API.CONSUMER.INFO`, which its role already allows). */
+  async backlog(): Promise<ConsumerBacklog> {
+    const { stream, durable } = this.options;
+    const info = await this.client.jsm.consumers.info(this.client.ns.stream(stream), durable);
+    return { pending: info.num_pending, ackPending: info.num_ack_pending };
   }
 
   /** Stops pulling and waits for the messages in hand to finish. */

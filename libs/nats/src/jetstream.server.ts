@@ -8,7 +8,7 @@ import {
 } from '@nestjs/microservices';
 import type { Subscription } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import type { Counter, Histogram } from 'prom-client';
+import type { Counter, Gauge, Histogram } from 'prom-client';
 import { lastValueFrom } from 'rxjs';
 import type { StreamName } from '@mirror/contracts';
 import type { MetricsService } from '@mirror/platform';
@@ -26,6 +26,17 @@ export interface JetStreamServerOptions {
   metrics: MetricsService;
   /** Reads the `settings` providers that consumers name (the application's `get`); without it they are refused. */
   resolve?: ProviderResolver;
+  /** How often each durable consumer's backlog is read from the server for the lag gauges, ms. Default 15000. */
+  consumerInfoIntervalMs?: number;
+}
+
+/** Every replica reads the same shared consumer; a few reads a minute per consumer cost the server nothing. */
+const DEFAULT_CONSUMER_INFO_INTERVAL_MS = 15_000;
+
+interface TransportMetrics {
+  handled: Counter;
+  seconds: Histogram;
+  deadLetters: Counter;
 }
 
 /**
@@ -41,6 +52,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private readonly subscriptions: Subscription[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly log: Logger;
+  private backlogTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly client: NatsClient,
@@ -91,7 +103,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         ackWaitMs: b.ackWaitMs,
       });
     }
-    const metrics = {
+    const metrics: TransportMetrics = {
       handled: this.options.metrics.counter('nats_messages_total', 'JetStream messages handled, by outcome', [
         'subject',
         'outcome',
@@ -99,8 +111,14 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       seconds: this.options.metrics.histogram('nats_handler_seconds', 'Time to handle a JetStream message', [
         'subject',
       ]),
+      deadLetters: this.options.metrics.counter(
+        'nats_dead_letters_total',
+        'Messages this replica copied to dlq.<stream>.<durable> and terminated (invalid, poison, or out of deliveries)',
+        ['stream', 'durable'],
+      ),
     };
     for (const b of bindings) this.bind(b, metrics);
+    this.watchBacklog();
     // the server knows every subscription before the service calls itself started
     await this.client.nc.flush();
     this.log.info(
@@ -113,8 +131,10 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     );
   }
 
-  private bind(b: Binding, { handled, seconds }: { handled: Counter; seconds: Histogram }): void {
+  private bind(b: Binding, { handled, seconds, deadLetters }: TransportMetrics): void {
     if (b.kind === 'jetstream') {
+      // exported at 0 from the start: a rule's increase() sees even the first dead letter of a process
+      deadLetters.inc({ stream: b.stream, durable: b.durable }, 0);
       const runner = new ConsumerRunner<unknown>(
         this.client,
         {
@@ -130,6 +150,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
             handled.inc({ subject, outcome });
             seconds.observe({ subject }, s);
           },
+          onDeadLetter: () => deadLetters.inc({ stream: b.stream, durable: b.durable }),
         },
         this.log.child({ consumer: b.durable }),
       );
@@ -162,6 +183,42 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     }
   }
 
+  /**
+   * Reads every durable consumer's backlog now and then every interval into two gauges. The consumer is
+   * shared by all replicas, so each reports the same figure: aggregate with `max by (stream, durable)`.
+   * A read that fails (server away) leaves the last figure and is logged at debug: readiness reports NATS.
+   */
+  private watchBacklog(): void {
+    const runners = [...this.runners];
+    if (runners.length === 0) return;
+    const pending: Gauge = this.options.metrics.gauge(
+      'nats_consumer_pending_messages',
+      "Messages waiting in the stream for a durable consumer, not yet delivered (the server's num_pending)",
+      ['stream', 'durable'],
+    );
+    const ackPending: Gauge = this.options.metrics.gauge(
+      'nats_consumer_ack_pending_messages',
+      "Messages delivered to a durable consumer and not yet acknowledged (the server's num_ack_pending)",
+      ['stream', 'durable'],
+    );
+    const read = async () => {
+      for (const runner of runners) {
+        const labels = { stream: runner.stream, durable: runner.durable };
+        try {
+          const backlog = await runner.backlog();
+          pending.set(labels, backlog.pending);
+          ackPending.set(labels, backlog.ackPending);
+        } catch (e) {
+          this.log.debug({ err: e, ...labels }, 'consumer backlog not read');
+        }
+      }
+    };
+    void read();
+    const every = this.options.consumerInfoIntervalMs ?? DEFAULT_CONSUMER_INFO_INTERVAL_MS;
+    this.backlogTimer = setInterval(() => void read(), every);
+    this.backlogTimer.unref();
+  }
+
   /** Runs a Nest handler to completion: it may return a value, a Promise or an Observable. */
   private async invoke(handler: MessageHandler, payload: unknown, ctx: BaseRpcContext): Promise<unknown> {
     const result = await handler(payload, ctx);
@@ -180,6 +237,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
    * itself stays open for the rest of the shutdown; NatsModule drains it.
    */
   async close(): Promise<void> {
+    clearInterval(this.backlogTimer);
     const subscriptions = this.subscriptions.splice(0);
     await Promise.allSettled(subscriptions.map((s) => (s.isClosed() ? undefined : s.drain())));
     await Promise.allSettled(this.runners.splice(0).map((r) => r.stop()));

@@ -26,6 +26,8 @@ export interface NatsModuleOptions {
   name: string;
   /** Streams this service publishes to or consumes from; the transport declares them at start-up. */
   streams: StreamName[];
+  /** How often the transport reads its durable consumers' backlog for `nats_consumer_pending_messages`, ms (15000). */
+  consumerInfoIntervalMs?: number;
 }
 
 export const NATS_MODULE_OPTIONS = Symbol('NATS_MODULE_OPTIONS');

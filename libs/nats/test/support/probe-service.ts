@@ -15,6 +15,7 @@ export async function startProbeService(options: {
   servers?: string;
   providers?: Type[];
   imports?: Type[];
+  consumerInfoIntervalMs?: number;
 }): Promise<INestApplication> {
   // on a locked bus the probe signs in as the test harness (allowed everything)
   const { creds } = await testNatsAuth();
@@ -36,6 +37,7 @@ export async function startProbeService(options: {
           },
           name: 'probe',
           streams: options.streams ?? [],
+          consumerInfoIntervalMs: options.consumerInfoIntervalMs,
         }),
         ...(options.imports ?? []),
       ],
