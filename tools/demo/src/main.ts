@@ -6,6 +6,7 @@ import { NatsClient } from '@mirror/nats';
 import { mirrorNatsEnv, testNatsAuth } from '@mirror/testing';
 import pino from 'pino';
 import { SimulatedCustomer } from './customer';
+import { startStaffConsole, type RunningConsole } from './staff-console';
 import { infraFromEnv, startSystem, type RunningSystem } from './system';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -34,10 +35,11 @@ async function main() {
   const screenPort = Number(process.env.DEMO_SCREEN_PORT ?? 8088);
   const logDir = resolve(ROOT, '.infra/logs/demo');
   say('start', `starting the WeChat sandbox and five services (logs in ${logDir})…`);
-  const running: { system?: RunningSystem; mirror?: ReturnType<typeof spawn> } = {};
+  const running: { system?: RunningSystem; mirror?: ReturnType<typeof spawn>; console?: RunningConsole } = {};
   const shutdown = async (code: number) => {
     say('stop', 'stopping everything the demo started…');
     running.mirror?.kill('SIGTERM');
+    await running.console?.process.stop();
     await running.system?.stop();
     process.exit(code);
   };
@@ -52,6 +54,15 @@ async function main() {
     logLevel: 'info',
   });
   running.system = system;
+  // the shop's side: the staff console on a port of its own, beside the customer-facing gateway
+  const staff = await startStaffConsole({
+    infra: infraFromEnv('run through scripts/demo.sh (it sources .infra/env)'),
+    namespace: '',
+    logDir,
+    logLevel: 'info',
+    port: basePort + 10,
+  });
+  running.console = staff;
   say(
     'start',
     `all five services ready; gateway ${system.urls.gateway}, WeChat sandbox ${system.urls.sandbox}`,
@@ -165,6 +176,7 @@ Open in a browser:
   customer's page   ${again.url ?? `${system.urls.gateway}/me (needs the cookie set by the OAuth link)`}
                     (the sandbox consents as ${customer.openid}, then the gateway sets the cookie and shows /me)
   WeChat sandbox    ${system.urls.sandbox}/_sandbox/calls
+  staff console     ${staff.url}  (sign in as ${staff.signIn.username} / ${staff.signIn.password})
 Logs: ${logDir}.   Ctrl-C stops everything the demo started.`);
 }
 
