@@ -7,8 +7,9 @@ import { DatabaseRepository } from './database/database.repository';
 import { pendingMigrations } from './database/migration-runner';
 import { BusMirrorCredentials } from './fleet/bus-mirror-credentials';
 import { credsTarget, writeCredsFile, type CredsTarget } from './fleet/creds-file';
-import { FleetError, InvalidIdError, SchemaNotMigratedError } from './fleet/fleet.errors';
+import { FleetError, InvalidIdError, SchemaNotMigratedError, UnknownMirrorError } from './fleet/fleet.errors';
 import { FleetService, type MirrorCredentials, type Registration } from './fleet/fleet.service';
+import { deliverMirrorCode, mirrorCodeTargets, requestMirrorCode } from './fleet/mirror-code';
 import { MirrorRegistryRepository, type RegisteredMirror } from './fleet/mirror-registry.repository';
 
 const USAGE = `fleet — register and revoke fitting mirrors (npm run fleet -- <command>)
@@ -20,8 +21,11 @@ const USAGE = `fleet — register and revoke fitting mirrors (npm run fleet -- <
   mirror revoke <mirrorId>
       cut the mirror off the bus: its connection is closed and refused from then on, within seconds.
   mirror list [--store <storeId>]
+  mirror code <mirrorId> [--png <file>] [--svg <file>] [--size <px>]
+      the registered mirror's permanent code to print on its frame (scene m:<mirrorId>), from qr-issuer, which
+      issues it once: written as PNG (--size pixels wide, 256-4096, default 1200) and/or SVG.
 
-Environment: DATABASE_URL (binding's Postgres, migrated); for add and revoke also NATS_URL and
+Environment: DATABASE_URL (binding's Postgres, migrated); for add, revoke and code also NATS_URL and
 FLEET_AUTHORITY_DIR (the bus's authority directory, whose account signing seed signs the credential).
 Exit codes: 0 done; 2 the command or its configuration is wrong (nothing changed); 1 the database or the
 bus did not answer, or the credential could not be written (the message says what state it left).`;
@@ -46,15 +50,16 @@ class UsageError extends Error {
 }
 
 interface Command {
-  verb: 'add' | 'revoke' | 'list';
+  verb: 'add' | 'revoke' | 'list' | 'code';
   mirrorId?: string;
-  flags: Partial<Record<'store' | 'store-name' | 'out', string>>;
+  flags: Partial<Record<'store' | 'store-name' | 'out' | 'png' | 'svg' | 'size', string>>;
 }
 
 const FLAGS: Record<Command['verb'], string[]> = {
   add: ['store', 'store-name', 'out'],
   revoke: [],
   list: ['store'],
+  code: ['png', 'svg', 'size'],
 };
 
 function parse(args: string[]): Command {
@@ -122,6 +127,7 @@ async function execute(command: Command, io: FleetIo): Promise<void> {
           namespace: bus!.NATS_NAMESPACE,
         })
       : undefined;
+  const images = command.verb === 'code' ? mirrorCodeTargets(command.mirrorId!, command.flags) : undefined;
   const credentials = bus
     ? await BusMirrorCredentials.open(bus.FLEET_AUTHORITY_DIR, bus.NATS_URL, bus.NATS_NAMESPACE)
     : undefined;
@@ -146,6 +152,15 @@ async function execute(command: Command, io: FleetIo): Promise<void> {
         `mirror ${id} revoked (since ${mirror.revokedAt!.toISOString()}): its connection is cut and it ` +
           `cannot sign in again; \`mirror add ${id}\` issues a new credential\n`,
       );
+    } else if (command.verb === 'code') {
+      if (!(await new MirrorRegistryRepository(db).find(id))?.storeId) throw new UnknownMirrorError(id);
+      const code = await requestMirrorCode({
+        authorityDir: bus!.FLEET_AUTHORITY_DIR,
+        servers: bus!.NATS_URL,
+        namespace: bus!.NATS_NAMESPACE,
+        mirrorId: id,
+      });
+      io.stdout(await deliverMirrorCode(id, code, images!));
     } else {
       const registration = await fleet.register(id, command.flags.store!, command.flags['store-name']);
       deliver(registration, target!, io);
