@@ -59,11 +59,14 @@ if ls test/*.e2e-spec.ts >/dev/null 2>&1 || ls test/**/*.e2e-spec.ts >/dev/null 
   run_jest e2e --runInBand --forceExit
 fi
 
+step "alert rules (promtool test rules)"
+bash scripts/test-alert-rules.sh || status=1
+
 node -e '
   const fs = require("fs");
   let passed = 0, failed = 0, pending = 0;
-  for (const p of ["unit", "integration", "e2e"]) {
-    const f = `artifacts/jest-${p}.json`;
+  for (const p of ["unit", "integration", "e2e", "alert-rules"]) {
+    const f = p === "alert-rules" ? "artifacts/promtool-rules.json" : `artifacts/jest-${p}.json`;
     if (!fs.existsSync(f)) continue;
     const r = JSON.parse(fs.readFileSync(f, "utf8"));
     passed += r.numPassedTests; failed += r.numFailedTests + (r.numRuntimeErrorTestSuites || 0); pending += r.numPendingTests;
