@@ -12,7 +12,7 @@ import {
 import { waitFor } from '@mirror/testing';
 import { BindingHarness } from './support/binding-harness';
 import { FakePhotoStore } from './support/fake-photo-store';
-import { replyOf } from './support/replies';
+import { opened, replyOf } from './support/replies';
 
 const MIRROR = 'looks-mirror-1';
 const ALICE = 'oAlice0000000000000000007';
@@ -111,6 +111,17 @@ describe('binding: looks — gestures change what the mirror shows', () => {
     // the owner restarts: the next command finds the same state
     await h.stop(h.apps[0]);
     await h.start({ LOOKS_COUNTDOWN_SECONDS: 1 });
+    // a product scanned with the session's scene in its ExtInfo is linked to the looks
+    await h.publish(Events.productScanned, {
+      eventId: `product-${s.sessionId}`,
+      openid: ALICE,
+      at: new Date().toISOString(),
+      event: 'user_scan_product_enter_session',
+      keyStandard: 'ean13',
+      keyStr: '6901234567892',
+      extInfo: s.scene,
+    });
+    await waitFor(async () => (await h.rows('SELECT 1 FROM product_scans')).length === 1);
     const after = await command(s.sessionId, 'pointing_up');
     expect(after.version).toBe(resumed.version + 1);
     expect({ ...after, version: 0, at: '', cause: null, feedback: null, details: null }).toEqual({
@@ -121,13 +132,13 @@ describe('binding: looks — gestures change what the mirror shows', () => {
       feedback: null,
       details: null,
     });
-    expect(after.details).toMatchObject({ photoId: ids[1], products: [] });
+    expect(after.details).toMatchObject({ photoId: ids[1], products: [{ code: '6901234567892' }] });
     expect((await command(s.sessionId, 'swipe_left')).current).toBe(ids[2]);
 
     // the customer's reply leads with the favourite and counts the looks and favourites
     const reply = replyOf(await h.sandbox.scan({ openid: ALICE, ticket: s.ticket }));
     expect(reply.type).toBe('news');
-    expect(reply.picUrl).toBe(FakePhotoStore.url(ids[1], 'thumb'));
+    expect(await opened(reply.picUrl!)).toBe(FakePhotoStore.url(ids[1], 'thumb'));
     expect(reply.description).toContain('3 张照片');
     expect(reply.description).toContain('收藏 1 张');
 

@@ -6,6 +6,7 @@ import { NatsClient } from '@mirror/nats';
 import { mirrorNatsEnv, testNatsAuth } from '@mirror/testing';
 import pino from 'pino';
 import { SimulatedCustomer } from './customer';
+import { tryOnOutfits } from './looks-visit';
 import { startStaffConsole, type RunningConsole } from './staff-console';
 import { infraFromEnv, startSystem, type RunningSystem } from './system';
 
@@ -115,8 +116,6 @@ async function main() {
       MIRROR,
       '--fps',
       '5',
-      '--auto-photo',
-      '3',
       '--loop', // the visit repeats, so the mirror screen keeps showing sessions come and go
       '--screen-port',
       String(screenPort),
@@ -130,6 +129,7 @@ async function main() {
 
   const shown = await qr;
   say('qr', `session ${shown.sessionId}: QR issued (expires ${shown.expiresAt}) → ${shown.url}`);
+  await tryOnOutfits(nats, MIRROR, shown.sessionId, say);
   const stored = await photo;
   say('photo', `photo ${stored.photoId} stored (original, display, thumbnail) and attached to the session`);
 

@@ -56,11 +56,18 @@ export class FavouriteRepository {
     );
   }
 
-  /** Products scanned during the session (the scan's ExtInfo names it), oldest first. */
+  /**
+   * Products linked to the session's looks: scanned with its scene in their ExtInfo, or with its mirror's
+   * while it was open; oldest first.
+   */
   async sessionProducts(sessionId: string): Promise<{ code: string; at: Date }[]> {
     return this.db.rows<{ code: string; at: Date }>(
-      `SELECT key_str AS code, scanned_at AS at FROM product_scans
-        WHERE ext_info = $1 ORDER BY scanned_at LIMIT 50`,
+      `SELECT ps.key_str AS code, ps.scanned_at AS at
+         FROM product_scans ps JOIN sessions s ON s.id = $1
+        WHERE ps.scene IN (SELECT scene FROM session_scenes WHERE session_id = $1)
+           OR (ps.mirror_id = s.mirror_id AND ps.scanned_at >= s.started_at
+               AND (s.ended_at IS NULL OR ps.scanned_at <= s.ended_at))
+        ORDER BY ps.scanned_at LIMIT 50`,
       [sessionId],
     );
   }
