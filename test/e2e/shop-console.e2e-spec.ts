@@ -187,8 +187,8 @@ describe('shop console (staff web console)', () => {
     await page.goto(`${base}/funnel?from=${today()}&to=${today()}`);
     expect(await figures(page, 'total')).toEqual(expect.objectContaining(CHAIN));
     expect(await page.$$eval('#stores tbody tr td:first-child', (c) => c.map((x) => x.textContent))).toEqual([
-      'store-a',
-      'store-b',
+      '静安店',
+      '徐汇店',
     ]);
     await page.screenshot({ path: artifact('shop-console-funnel-chain.png'), fullPage: true });
     const csv = await (

@@ -147,6 +147,8 @@ export function renderFunnel(
     staff.role === 'operator'
       ? `<label>门店<select name="store"><option value="">全部门店</option>${options}</select></label>`
       : `<input type="hidden" name="store" value="${esc(staff.storeId)}">`;
+  const storeName = (id: string | null | undefined) =>
+    id ? (o.stores.find((s) => s.storeId === id)?.name ?? id) : '未归属门店';
   const scope = o.storeId
     ? `门店 ${esc(o.stores.find((s) => s.storeId === o.storeId)?.name ?? o.storeId)}`
     : '全部门店';
@@ -154,7 +156,7 @@ export function renderFunnel(
     ? `<section class="card"><h3>各门店</h3><div class="scroll"><table class="list" id="stores"><thead><tr><th>门店</th>${METRICS.map((d) => `<th>${d.label}</th>`).join('')}</tr></thead><tbody>${byStore.rows
         .map(
           (r) =>
-            `<tr><td>${esc(r.storeId ?? '未登记')}</td>${METRICS.map((d) => `<td class="num">${d.get(r.metrics) ?? '—'}</td>`).join('')}</tr>`,
+            `<tr><td>${esc(storeName(r.storeId))}</td>${METRICS.map((d) => `<td class="num">${d.get(r.metrics) ?? '—'}</td>`).join('')}</tr>`,
         )
         .join('')}</tbody></table></div></section>`
     : '';
