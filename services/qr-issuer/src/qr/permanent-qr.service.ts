@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { mirrorScene } from '@mirror/contracts';
 import { Clock, LOGGER } from '@mirror/platform';
-import type { QrCodeRequest, QrCodeTicket } from '@mirror/wechat';
+import { qrCodeCreateBody, type QrCodeRequest, type QrCodeTicket } from '@mirror/wechat';
 import { PRINT_SIZE, QrImageRenderer, type QrImageFormat } from './qr-image.renderer';
 import { QrImageSigner, type QrImageGrant } from './qr-image.signer';
 import { QrMetrics, type IssueSource } from './qr.metrics';
@@ -40,9 +40,10 @@ export class PermanentQrService {
   /**
    * The scene's permanent code: the stored one when there is one (no WeChat call), else a new one from WeChat,
    * stored first-writer-wins so replicas racing on one scene all hand out the same ticket. WeChat's limits are
-   * checked by the client before any call (QrCodeLimitError).
+   * checked before anything else (QrCodeLimitError), so a bad request is refused even with Redis away.
    */
   async issueOnce(request: PermanentQrRequest, source: IssueSource): Promise<QrCodeTicket> {
+    qrCodeCreateBody(request); // WeChat's limits first: a request it would refuse is refused before any lookup
     const scene = request.kind === 'QR_LIMIT_SCENE' ? String(request.sceneId) : request.sceneStr;
     const existing = await this.codes.find(request.kind, scene);
     if (existing) {

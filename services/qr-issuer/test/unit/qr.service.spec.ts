@@ -300,6 +300,18 @@ describe(PermanentQrService.name, () => {
     expect(first.showUrl).toContain(encodeURIComponent(first.ticket));
   });
 
+  it('refuses a permanent request WeChat would refuse before looking for a stored code', async () => {
+    const { sut, permanentCodes } = setup();
+    permanentCodes.find = () => Promise.reject(new Error('the store must not be asked'));
+    await expect(
+      sut.issue({ v: 1, kind: 'QR_LIMIT_STR_SCENE', sceneStr: 'x'.repeat(65) }),
+    ).rejects.toMatchObject({ constructor: QrCodeLimitError, field: 'sceneStr' });
+    await expect(sut.issue({ v: 1, kind: 'QR_LIMIT_SCENE', sceneId: 0 })).rejects.toMatchObject({
+      constructor: QrCodeLimitError,
+      field: 'sceneId',
+    });
+  });
+
   it('adds signed print links to a mirror code, and none to other permanent scenes', async () => {
     const { sut, signer } = setup();
     const reply = await sut.issue({ v: 1, kind: 'QR_LIMIT_STR_SCENE', sceneStr: 'm:mirror-1' });
