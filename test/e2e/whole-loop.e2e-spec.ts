@@ -212,8 +212,9 @@ describe('the whole loop', () => {
     expect(outcome.replyType).toBe('news');
     expect(outcome.xml).toContain('<MsgType><![CDATA[news]]></MsgType>');
     expect(outcome.news!.description).toMatch(/1/);
-    expect(outcome.news!.url).toContain('/connect/oauth2/authorize');
-    expect(decodeURIComponent(outcome.news!.url)).toContain(`${system.urls.gateway}/oauth/callback`);
+    // stable links on the gateway: each open mints a fresh OAuth state and a fresh thumbnail URL
+    expect(outcome.news!.url).toMatch(new RegExp(`^${system.urls.gateway}/link/[^/]+$`));
+    expect(outcome.news!.picUrl).toMatch(new RegExp(`^${system.urls.gateway}/link/[^/]+/picture$`));
 
     const page = await customer.open(outcome.news!.url);
     expect(page.status).toBe(200);

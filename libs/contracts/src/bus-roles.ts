@@ -101,6 +101,7 @@ export const BUS_ROLES: Readonly<Record<BusRoleName, BusRole>> = {
       Requests.galleryGet,
       Requests.bindingPhotoDelete,
       Requests.bindingPhotoFavourite,
+      Requests.linkOpen,
     ),
   }),
   'qr-issuer': role({
@@ -152,6 +153,7 @@ export const BUS_ROLES: Readonly<Record<BusRoleName, BusRole>> = {
       Requests.bindingPhotoFavourite,
       Requests.statsGet,
       Requests.mirrorsList,
+      Requests.linkOpen,
     ),
     requests: subjects(Requests.photoUrl, Requests.photoDelete),
     emits: [...subjects(mirrorDisplay, mirrorLooks), perMirror('control')],

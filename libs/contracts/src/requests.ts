@@ -103,6 +103,18 @@ export const bindingPhotoFavouriteRequestSchema = z.object({
 });
 export const bindingPhotoFavouriteResponseSchema = z.object({ favourite: z.boolean() });
 
+/** A stable photo link opened in the browser (`page`) or fetched as the news picture (`picture`). */
+export const LINK_TARGETS = ['page', 'picture'] as const;
+export const linkOpenRequestSchema = z.object({
+  v: schemaVersion,
+  link: z.string().min(1).max(256),
+  target: z.enum(LINK_TARGETS),
+});
+/** Where to send the browser now: WeChat's OAuth with a fresh state, or a fresh short-lived thumbnail URL. */
+export const linkOpenResponseSchema = z.object({ location: z.string().url() });
+/** Refusal codes of `binding.link.open` beyond ReplyCodes (NOT_FOUND: nobody's, or the photos were deleted). */
+export const LinkOpenCodes = { expired: 'LINK_EXPIRED', forged: 'LINK_FORGED' } as const;
+
 export const Requests = {
   qrIssue: defineRequest('qr.issue', qrIssueRequestSchema, qrIssueResponseSchema),
   photoUrl: defineRequest('photo.url', photoUrlRequestSchema, photoUrlResponseSchema),
@@ -122,6 +134,7 @@ export const Requests = {
   ),
   statsGet: defineRequest('binding.stats.get', statsGetRequestSchema, statsGetResponseSchema),
   mirrorsList: defineRequest('binding.mirrors.list', mirrorsListRequestSchema, mirrorsListResponseSchema),
+  linkOpen: defineRequest('binding.link.open', linkOpenRequestSchema, linkOpenResponseSchema),
 } as const;
 
 const requestsBySubject = new Map<string, RequestContract>(
@@ -142,4 +155,5 @@ export type ReplyScanResponse = z.infer<typeof replyScanResponseSchema>;
 export type OauthConfirmRequest = z.infer<typeof oauthConfirmRequestSchema>;
 export type OauthConfirmResponse = z.infer<typeof oauthConfirmResponseSchema>;
 export type GalleryGetResponse = z.infer<typeof galleryGetResponseSchema>;
+export type LinkOpenRequest = z.infer<typeof linkOpenRequestSchema>;
 export { mirrorId };

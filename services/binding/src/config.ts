@@ -40,6 +40,12 @@ export const configShape = {
   LOOKS_URL_TIMEOUT_MS: env.int(150, 20, 5000),
   /** Lifetime of the signed OAuth `state` in the links binding sends. */
   OAUTH_STATE_TTL_SECONDS: env.int(1800, 60, 7 * 86400),
+  /** Lifetime of the stable photo links in replies and pushed messages (each open mints a fresh OAuth state). */
+  PHOTO_LINK_TTL_SECONDS: env.int(7 * 86400, 3600, 90 * 86400),
+  /** Photos taken after the scan: pushed once this long has passed without another (one message per burst). */
+  PHOTO_PUSH_DEBOUNCE_SECONDS: env.int(20, 1, 3600),
+  /** How often each replica looks for claimed sessions with photos to announce. */
+  PHOTO_PUSH_INTERVAL_MS: env.int(5000, 200, 600_000),
   /** How often each replica recomputes the channel statistics of the (mirror, day) pairs that changed. */
   STATS_REFRESH_INTERVAL_MS: env.int(2000, 100, 3600_000),
   /** (mirror, day) pairs recomputed per statistics transaction. */

@@ -18,10 +18,13 @@ import { applyMigrations } from './database/migration-runner';
 import { UnitOfWork } from './database/unit-of-work';
 import { LOOKS_SETTINGS, looksSettings } from './looks/looks.settings';
 import { OAUTH_SETTINGS, oauthSettings } from './oauth/oauth.settings';
+import { PUSH_SETTINGS, pushSettings } from './push/push.settings';
 import { REPLIES_SETTINGS, repliesSettings } from './replies/replies.settings';
 import { RETENTION_SETTINGS, retentionSettings } from './retention/retention.settings';
 import { STATS_SETTINGS, statsSettings } from './stats/stats.settings';
 import { DisplayPublisher } from './shared/display.publisher';
+import { PhotoLinks } from './shared/photo-links';
+import { PHOTO_LINK_SETTINGS, photoLinkSettings } from './shared/photo-links.settings';
 import { PHOTO_STORE_SETTINGS, photoStoreSettings } from './shared/photo-store.settings';
 import { PhotoStoreClient } from './shared/photo-store.client';
 import { WeChatRepository } from './wechat/wechat.repository';
@@ -37,7 +40,9 @@ export class InfrastructureModule {
   static forRoot(config: AppConfig): DynamicModule {
     const settings = [
       { provide: PHOTO_STORE_SETTINGS, useValue: photoStoreSettings(config) },
+      { provide: PHOTO_LINK_SETTINGS, useValue: photoLinkSettings(config) },
       { provide: OAUTH_SETTINGS, useValue: oauthSettings(config) },
+      { provide: PUSH_SETTINGS, useValue: pushSettings(config) },
       { provide: REPLIES_SETTINGS, useValue: repliesSettings(config) },
       { provide: RETENTION_SETTINGS, useValue: retentionSettings(config) },
       { provide: LOOKS_SETTINGS, useValue: looksSettings(config) },
@@ -49,6 +54,7 @@ export class InfrastructureModule {
       WeChatRepository,
       DisplayPublisher,
       PhotoStoreClient,
+      PhotoLinks,
     ];
     return {
       module: InfrastructureModule,

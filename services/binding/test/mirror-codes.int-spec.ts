@@ -3,7 +3,7 @@ import { Events, MirrorSubjects, Requests, decode, mirrorDisplay } from '@mirror
 import { waitFor } from '@mirror/testing';
 import { verifyOAuthState } from '@mirror/web-auth';
 import { BindingHarness } from './support/binding-harness';
-import { consent, replyOf } from './support/replies';
+import { consent, opened, replyOf } from './support/replies';
 
 const STORE = 'shanghai-01';
 const OTHER_STORE = 'beijing-02';
@@ -75,7 +75,7 @@ describe('binding: permanent mirror codes and product scans', () => {
     expect(reply.type).toBe('news');
     expect(reply.title).toBe('您的试衣照片');
     expect(reply.description).toContain('1 张照片');
-    const state = new URL(reply.url!).searchParams.get('state');
+    const state = new URL(await opened(reply.url!)).searchParams.get('state');
     expect(verifyOAuthState(state, 'state-secret-for-tests-0123456789').scene).toBe(s.scene);
     expect(await h.rows('SELECT openid, scene FROM bindings WHERE session_id = $1', [s.sessionId])).toEqual([
       { openid: alice, scene: s.scene },

@@ -3,6 +3,7 @@ import { Events } from '@mirror/contracts';
 import { waitFor } from '@mirror/testing';
 import { BindingHarness, PUBLIC_BASE_URL } from './support/binding-harness';
 import { FakePhotoStore } from './support/fake-photo-store';
+import { opened } from './support/replies';
 import { caughtUp } from './support/state';
 
 const MIRROR = 'push-mirror-1';
@@ -30,9 +31,8 @@ describe('binding: customer-service message when the passive reply came too late
   it('pushes the reply exactly once, and never a fourth message in the minute after the scan', async () => {
     const alice = 'oAlicePush000000000000001';
     const { s, photo } = await visitWithPhoto();
-    // binding's answer waits for a slow photo-store; the gateway's budget is shorter than that
-    h.photoStore.urlDelayMs = 300;
-    h.gateway.budgetMs = 50;
+    // the gateway's budget is too short for binding's answer
+    h.gateway.budgetMs = 1;
     const delivery = await h.sandbox.scan({ openid: alice, ticket: s.ticket });
     expect(delivery.reply?.type).toBe('success');
 
@@ -45,10 +45,14 @@ describe('binding: customer-service message when the passive reply came too late
       expect.objectContaining({
         title: '您的试衣照片',
         description: expect.stringContaining('1 张照片'),
-        picurl: FakePhotoStore.url(photo.photoId, 'thumb'),
-        url: expect.stringContaining(encodeURIComponent(`${PUBLIC_BASE_URL}/oauth/callback`)),
+        picurl: expect.stringMatching(new RegExp(`^${PUBLIC_BASE_URL}/link/[^/]+/picture$`)),
+        url: expect.stringMatching(new RegExp(`^${PUBLIC_BASE_URL}/link/[^/]+$`)),
       }),
     ]);
+    expect(await opened(message.articles![0].picurl!)).toBe(FakePhotoStore.url(photo.photoId, 'thumb'));
+    expect(await opened(message.articles![0].url!)).toContain(
+      encodeURIComponent(`${PUBLIC_BASE_URL}/oauth/callback`),
+    );
     expect(await h.rows('SELECT openid, status FROM bindings WHERE session_id = $1', [s.sessionId])).toEqual([
       { openid: alice, status: 'claimed' },
     ]);

@@ -3,7 +3,7 @@ import { waitFor } from '@mirror/testing';
 import { verifyOAuthState } from '@mirror/web-auth';
 import { BindingHarness, OAUTH_STATE_SECRET, PUBLIC_BASE_URL } from './support/binding-harness';
 import { FakePhotoStore } from './support/fake-photo-store';
-import { consent, linkIn, replyOf } from './support/replies';
+import { consent, linkIn, opened, replyOf } from './support/replies';
 
 const MIRROR = 'saga-mirror-1';
 const ALICE = 'oAlice0000000000000000001';
@@ -39,8 +39,9 @@ describe('binding: session → photos → scan → reply → OAuth → gallery',
     expect(reply.type).toBe('news');
     expect(reply.title).toBe('您的试衣照片');
     expect(reply.description).toContain('2 张照片');
-    expect(reply.picUrl).toBe(FakePhotoStore.url(newer.photoId, 'thumb'));
-    const authorize = new URL(reply.url!);
+    expect(reply.url).toMatch(new RegExp(`^${PUBLIC_BASE_URL}/link/[^/]+$`));
+    expect(await opened(reply.picUrl!)).toBe(FakePhotoStore.url(newer.photoId, 'thumb'));
+    const authorize = new URL(await opened(reply.url!));
     expect(`${authorize.origin}${authorize.pathname}`).toBe(`${h.sandbox.url}/connect/oauth2/authorize`);
     expect(authorize.searchParams.get('appid')).toBe(h.sandbox.appId);
     expect(authorize.searchParams.get('redirect_uri')).toBe(`${PUBLIC_BASE_URL}/oauth/callback`);
@@ -127,7 +128,7 @@ describe('binding: session → photos → scan → reply → OAuth → gallery',
     const delivery = await h.sandbox.text({ openid: ALICE, content: '我的照片在哪里' });
     const reply = replyOf(delivery);
     expect(reply.type).toBe('text');
-    const link = new URL(linkIn(reply.content).replace(/&amp;/g, '&'));
+    const link = new URL(await opened(linkIn(reply.content).replace(/&amp;/g, '&')));
     expect(link.searchParams.get('redirect_uri')).toBe(`${PUBLIC_BASE_URL}/oauth/callback`);
     const { code, state } = await consent(link.toString(), ALICE);
     await expect(h.bus.request(Requests.oauthConfirm, { code, state })).resolves.toMatchObject({
@@ -161,7 +162,7 @@ describe('binding: session → photos → scan → reply → OAuth → gallery',
     expect(reply.content).toContain('您还没有试衣照片');
   });
 
-  it('replies without a picture when photo-store does not answer in time', async () => {
+  it('replies at once with the stable picture link, whether or not photo-store answers quickly', async () => {
     const s = h.newSession(MIRROR);
     await h.publish(Events.qrIssued, s.qr);
     await h.publish(Events.photoStored, h.photo(MIRROR, s.sessionId));
@@ -174,7 +175,8 @@ describe('binding: session → photos → scan → reply → OAuth → gallery',
       const reply = replyOf(await h.sandbox.scan({ openid: 'oCarol000000000000000001', ticket: s.ticket }));
       expect(reply.type).toBe('news');
       expect(reply.description).toContain('1 张照片');
-      expect(reply.picUrl ?? '').toBe(''); // the XML carries an empty PicUrl
+      // the picture is minted when WeChat fetches it, so the reply never waits for photo-store
+      expect(reply.picUrl).toMatch(new RegExp(`^${PUBLIC_BASE_URL}/link/[^/]+/picture$`));
       expect(Date.now() - started).toBeLessThan(2000);
     } finally {
       h.photoStore.urlDelayMs = 0;

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CallbackModule } from './callback/callback.module';
 import type { AppConfig } from './config';
 import { InfrastructureModule } from './infrastructure.module';
+import { LinksModule } from './links/links.module';
 import { MeModule } from './me/me.module';
 import { OAuthModule } from './oauth/oauth.module';
 
@@ -11,7 +12,7 @@ export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(config), CallbackModule, OAuthModule, MeModule],
+      imports: [InfrastructureModule.forRoot(config), CallbackModule, OAuthModule, MeModule, LinksModule],
     };
   }
 }

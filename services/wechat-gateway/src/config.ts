@@ -7,6 +7,7 @@ import {
   wechatCallbackShape,
   publicWebShape,
 } from '@mirror/config';
+import { z } from 'zod';
 
 export const SERVICE_NAME = 'wechat-gateway';
 
@@ -30,6 +31,15 @@ export const configShape = {
   OAUTH_CONFIRM_TIMEOUT_MS: env.int(5000, 100, 30000),
   /** Lifetime of the customer cookie. */
   COOKIE_TTL_SECONDS: env.int(30 * 86400, 60, 365 * 86400),
+  /** How long binding may take to say where a stable photo link leads now. */
+  LINK_OPEN_TIMEOUT_MS: env.int(3000, 100, 30000),
+  /** The token WeChat names the domain-verification file by: served as `/MP_verify_<token>.txt` when set. */
+  WECHAT_MP_VERIFY_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,64}$/, 'must be the letters and digits of MP_verify_<token>.txt')
+    .optional(),
+  /** The file's content as downloaded from the WeChat console (by default the token itself). */
+  WECHAT_MP_VERIFY_CONTENT: z.string().min(1).max(256).optional(),
 };
 
 export type AppConfig = ReturnType<typeof loadAppConfig>;

@@ -4,6 +4,7 @@ import { REDIS, redisProviders } from '@mirror/platform';
 import type Redis from 'ioredis';
 import { CALLBACK_SETTINGS, callbackSettings } from './callback/callback.settings';
 import { SERVICE_NAME, type AppConfig } from './config';
+import { LINKS_SETTINGS, linksSettings } from './links/links.settings';
 import { ME_SETTINGS, meSettings } from './me/me.settings';
 import { OAUTH_SETTINGS, oauthSettings } from './oauth/oauth.settings';
 
@@ -31,6 +32,7 @@ export class InfrastructureModule {
       { provide: CALLBACK_SETTINGS, useValue: callbackSettings(config) },
       { provide: OAUTH_SETTINGS, useValue: oauthSettings(config) },
       { provide: ME_SETTINGS, useValue: meSettings(config) },
+      { provide: LINKS_SETTINGS, useValue: linksSettings(config) },
     ];
     return {
       module: InfrastructureModule,

@@ -6,8 +6,9 @@ import { NatsClient } from '@mirror/nats';
 import { mirrorNatsEnv, testNatsAuth } from '@mirror/testing';
 import pino from 'pino';
 import { SimulatedCustomer } from './customer';
-import { tryOnOutfits } from './looks-visit';
+import { photoAfterScan } from './later-photo';
 import { startStaffConsole, type RunningConsole } from './staff-console';
+import { tryOnOutfits } from './looks-visit';
 import { infraFromEnv, startSystem, type RunningSystem } from './system';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -154,7 +155,7 @@ async function main() {
   if (!outcome.news?.url) throw new Error('the customer got no link to their photos');
   say(
     'oauth',
-    `customer taps the link: WeChat OAuth (sandbox) → ${system.urls.gateway}/oauth/callback → /me`,
+    `customer taps the link: ${system.urls.gateway}/link/… → WeChat OAuth (sandbox) → /oauth/callback → /me`,
   );
   const page = await customer.open(outcome.news.url);
   const shows = page.html.includes(stored.photoId) || page.html.includes('<img');
@@ -163,12 +164,14 @@ async function main() {
     `photo page answered ${page.status}: ${shows ? 'the photo is there' : 'no photo visible!'} (${page.url})`,
   );
 
-  // the link above is spent (OAuth state is single-use): ask for the photos again, as a customer would
+  // the link above keeps working (each open mints a fresh OAuth state); a customer may also ask again
   const again = await customer.text('照片');
   say(
     'text',
     `customer writes "照片" and gets ${again.url ? 'a fresh link to the gallery' : `a ${again.replyType} reply`}`,
   );
+  // a look taken after the scan reaches the chat by itself, as a pushed message with the same lasting links
+  await photoAfterScan(nats, MIRROR, shown.sessionId, customer, say);
 
   console.log(`
 Open in a browser:

@@ -119,7 +119,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     },
     // one detection worker: in the demo and e2e all five services share the machine's two cores
     'session-vision': { VISION_WORKERS: '1' },
-    binding: { DATABASE_URL: infra.DATABASE_URL, ...wechatApi, ...publicWeb },
+    // photos taken after the scan are announced a few seconds after the last one (20 s in production)
+    binding: {
+      DATABASE_URL: infra.DATABASE_URL,
+      ...wechatApi,
+      ...publicWeb,
+      PHOTO_PUSH_DEBOUNCE_SECONDS: '3',
+      PHOTO_PUSH_INTERVAL_MS: '1000',
+    },
   };
   const sandbox = new ManagedProcess({
     name: 'wechat-sandbox',

@@ -15,6 +15,7 @@ import { InitialSchema1795468301502 } from './migrations/1795468301502-initial-s
 import { ClaimFunctions1795900000000 } from './migrations/1795900000000-claim-functions';
 import { MirrorRegistry1796000000000 } from './migrations/1796000000000-mirror-registry';
 import { Stores1796100000000 } from './migrations/1796100000000-stores';
+import { PhotoAnnouncements1796200000000 } from './migrations/1796200000000-photo-announcements';
 import { MirrorCodes1796300000000 } from './migrations/1796300000000-mirror-codes';
 import { ChannelStatistics1796400000000 } from './migrations/1796400000000-channel-statistics';
 import { StatisticsBySource1796400000001 } from './migrations/1796400000001-statistics-by-source';
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   ClaimFunctions1795900000000,
   MirrorRegistry1796000000000,
   Stores1796100000000,
+  PhotoAnnouncements1796200000000,
   MirrorCodes1796300000000,
   ChannelStatistics1796400000000,
   StatisticsBySource1796400000001,

@@ -1,14 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Logger } from 'pino';
+import { Injectable } from '@nestjs/common';
 import type { PassiveReply } from '@mirror/contracts';
-import { LOGGER } from '@mirror/platform';
 import { ClaimRepository } from '../claims/claim.repository';
 import type { ScanResult } from '../claims/claim.service';
-import { OAuthLinks } from '../oauth/oauth-links.service';
+import { PhotoLinks } from '../shared/photo-links';
 import { PhotoRepository } from '../photos/photo.repository';
 import { Messages, asksForPhotos } from '../shared/messages';
-import { PhotoStoreClient } from '../shared/photo-store.client';
-import { REPLIES_SETTINGS, type RepliesSettings } from './replies.settings';
 
 /**
  * What binding says to a customer after a scan or a text: the same content whether it travels as the
@@ -19,13 +15,10 @@ export class ReplyComposer {
   constructor(
     private readonly photos: PhotoRepository,
     private readonly claims: ClaimRepository,
-    private readonly photoStore: PhotoStoreClient,
-    private readonly links: OAuthLinks,
-    @Inject(REPLIES_SETTINGS) private readonly settings: RepliesSettings,
-    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly links: PhotoLinks,
   ) {}
 
-  /** The claimer gets the photos (news with the OAuth link); anyone else a text saying why not. */
+  /** The claimer gets the photos (news with the stable photo link); anyone else a text saying why not. */
   async forScan(scan: ScanResult): Promise<PassiveReply> {
     switch (scan.outcome) {
       case 'claimed':
@@ -47,13 +40,14 @@ export class ReplyComposer {
     if (!asksForPhotos(content)) return { type: 'none' };
     const latest = await this.claims.latestBinding(openid);
     if (!latest) return { type: 'text', content: Messages.noPhotos };
-    return { type: 'text', content: Messages.galleryLink(this.links.forScene(latest.scene)) };
+    return { type: 'text', content: Messages.galleryLink(this.links.page(latest.scene)) };
   }
 
   private async photosNews(sessionId: string, scene: string): Promise<PassiveReply> {
     const summary = await this.photos.sessionSummary(sessionId);
-    // the favourite look leads, else the newest
-    const picUrl = summary.coverPhotoId ? await this.thumbnail(summary.coverPhotoId) : undefined;
+    // stable links: opened later they mint a fresh OAuth state, and a fresh URL of the cover (the favourite
+    // look, else the newest) — the reply never waits for photo-store
+    const picUrl = summary.coverPhotoId ? this.links.picture(scene) : undefined;
     return {
       type: 'news',
       articles: [
@@ -61,19 +55,9 @@ export class ReplyComposer {
           title: Messages.newsTitle,
           description: Messages.newsDescription(summary.count, summary.favourites),
           ...(picUrl ? { picUrl } : {}),
-          url: this.links.forScene(scene),
+          url: this.links.page(scene),
         },
       ],
     };
-  }
-
-  /** The reply is due within the gateway's budget: without photo-store's answer in time, no picture. */
-  private async thumbnail(photoId: string): Promise<string | undefined> {
-    try {
-      return await this.photoStore.url(photoId, 'thumb', this.settings.thumbnailTimeoutMs);
-    } catch (e) {
-      this.logger.warn({ err: e, photoId }, 'no thumbnail URL in time; replying without a picture');
-      return undefined;
-    }
   }
 }

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Client as Pg } from 'pg';
 import { ulid } from 'ulid';
-import { Events, type EventContract, type PayloadInput } from '@mirror/contracts';
+import { Events, Requests, type EventContract, type PayloadInput } from '@mirror/contracts';
 import { NatsClient } from '@mirror/nats';
 import { bootstrapService } from '@mirror/platform';
 import {
@@ -19,6 +19,7 @@ import { loadAppConfig, type AppConfig } from '../../src/config';
 import { bindingService } from '../../src/main';
 import { FakePhotoStore } from './fake-photo-store';
 import { GatewayStandIn } from './gateway-stand-in';
+import { useLinkOpener } from './replies';
 
 export const PUBLIC_BASE_URL = 'https://mirror.example.com';
 export const OAUTH_STATE_SECRET = 'state-secret-for-tests-0123456789';
@@ -56,6 +57,9 @@ export class BindingHarness {
     h.photoStore = new FakePhotoStore(h.bus).start();
     h.gateway = await new GatewayStandIn(h.bus, CALLBACK_TOKEN).start();
     h.sandbox = await startSandbox({ port: 0, token: CALLBACK_TOKEN, callbackUrl: h.gateway.callbackUrl });
+    useLinkOpener(
+      async (link, target) => (await h.bus.request(Requests.linkOpen, { link, target })).location,
+    );
     return h;
   }
 

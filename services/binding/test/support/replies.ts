@@ -22,12 +22,31 @@ export function replyOf(delivery: Delivery): {
   };
 }
 
+type LinkOpener = (link: string, target: 'page' | 'picture') => Promise<string>;
+let linkOpener: LinkOpener | null = null;
+
+/** How the tests open binding's stable photo links (the gateway's `/link/…` asks `binding.link.open`). */
+export function useLinkOpener(opener: LinkOpener): void {
+  linkOpener = opener;
+}
+
+/** Where a URL leads now: a stable photo link (`/link/<link>[/picture]`) opened through binding, else itself. */
+export async function opened(url: string): Promise<string> {
+  const m = /\/link\/([^/?#]+)(\/picture)?$/.exec(new URL(url).pathname);
+  if (!m) return url;
+  if (!linkOpener) throw new Error('no link opener: BindingHarness.create sets one');
+  return linkOpener(m[1], m[2] ? 'picture' : 'page');
+}
+
 /** Where WeChat's authorize page sends the customer: the gateway's callback with `code` and `state`. */
 export async function consent(
   authorizeUrl: string,
   openid: string,
 ): Promise<{ location: URL; code: string; state: string }> {
-  const res = await fetch(authorizeUrl, { redirect: 'manual', headers: { 'x-sandbox-openid': openid } });
+  const res = await fetch(await opened(authorizeUrl), {
+    redirect: 'manual',
+    headers: { 'x-sandbox-openid': openid },
+  });
   if (res.status !== 302) throw new Error(`authorize answered ${res.status}: ${await res.text()}`);
   const location = new URL(res.headers.get('location')!);
   return { location, code: location.searchParams.get('code')!, state: location.searchParams.get('state')! };

@@ -2,6 +2,7 @@
 export type OAuthProblem =
   | 'missing-parameters'
   | 'state-expired'
+  | 'link-expired'
   | 'state-forged'
   | 'state-reused'
   | 'not-the-scanner'
@@ -12,6 +13,7 @@ export type OAuthProblem =
 const STATUS: Record<OAuthProblem, number> = {
   'missing-parameters': 400,
   'state-expired': 400,
+  'link-expired': 410,
   'state-forged': 403,
   'state-reused': 403,
   'not-the-scanner': 403,

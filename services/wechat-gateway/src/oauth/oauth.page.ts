@@ -16,6 +16,10 @@ const TEXT: Record<OAuthProblem, PageText> = {
     message:
       '为了保护您的照片，领取链接只在短时间内有效。请回到试衣镜前重新扫描二维码，或在公众号里发送“照片”获取新的链接。',
   },
+  'link-expired': {
+    title: '链接已过期',
+    message: '这个照片链接已超过有效期。请在公众号里发送“照片”获取新的链接，或回到试衣镜前重新扫描二维码。',
+  },
   'state-forged': {
     title: '链接无效',
     message: '无法识别这个链接。请通过公众号发给您的消息打开照片页面。',
