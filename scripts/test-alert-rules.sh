@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The Prometheus alert rules (deploy/monitoring/prometheus/alerts.yml): `promtool check rules`, then
-# `promtool test rules` on alerts.test.yml. Writes artifacts/promtool-rules.json with the number of rule
+# The Prometheus alert rules (deploy/monitoring/prometheus/alerts.yml): `promtool check rules` and `check
+# config`, then `promtool test rules` on alerts.test.yml. Writes artifacts/promtool-rules.json with the number of rule
 # test cases (each `eval_time` of an alert_rule_test or promql_expr_test) passed and failed, in the shape
 # of jest's --json summary, so that scripts/test.sh counts them in its final line. Exit status 1 on any failure.
 set -euo pipefail
@@ -18,7 +18,8 @@ if ! promtool=$(bash scripts/install-promtool.sh); then
   report 0 "$total"
   exit 1
 fi
-if ! "$promtool" check rules "$dir/alerts.yml"; then
+# compose's Prometheus configuration too (prometheus-k8s.yml: Debian's promtool has no Kubernetes discovery)
+if ! "$promtool" check rules "$dir/alerts.yml" || ! "$promtool" check config "$dir/prometheus.yml"; then
   report 0 "$total"
   exit 1
 fi

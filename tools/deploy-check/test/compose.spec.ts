@@ -57,14 +57,18 @@ describe('docker-compose.yml', () => {
     expect(dependenciesOf(m).postgres).toBe('service_healthy');
   });
 
-  it('publishes ports only for the gateway and the S3 API of MinIO (and on this host the staff console and, when tracing, Jaeger)', () => {
+  it('publishes ports only for the gateway and the S3 API of MinIO (and on this host the staff console and, when tracing or monitoring, Jaeger, Prometheus and Grafana)', () => {
     const published = Object.entries(compose.services)
       .filter(([, s]) => (s.ports ?? []).length > 0)
       .map(([name]) => name)
       .sort();
-    expect(published).toEqual(['jaeger', 'minio', 'shop-console', 'wechat-gateway']);
+    expect(published).toEqual(['grafana', 'jaeger', 'minio', 'prometheus', 'shop-console', 'wechat-gateway']);
     expect(compose.services.jaeger.profiles).toEqual(['tracing']);
     for (const port of compose.services.jaeger.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
+    for (const name of ['prometheus', 'grafana']) {
+      expect([name, compose.services[name].profiles]).toEqual([name, ['monitoring']]);
+      for (const port of compose.services[name].ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
+    }
     for (const port of compose.services['shop-console'].ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
   });
 
