@@ -51,6 +51,17 @@ const GROUP_BY: Record<StatsGrouping, string> = { day: 'day', mirror: 'mirror_id
 export class StatsQueryRepository {
   constructor(private readonly db: DatabaseRepository) {}
 
+  /**
+   * Both reads in one transaction without JIT: a month of the chain is costed high enough for Postgres to
+   * compile the plan, which takes longer than running it.
+   */
+  read(scope: StatsScope): Promise<[CounterRow[], DurationRow[]]> {
+    return this.db.transaction(async () => {
+      await this.db.execute('SET LOCAL jit = off');
+      return [await this.counters(scope), await this.durations(scope)];
+    });
+  }
+
   counters(scope: StatsScope): Promise<CounterRow[]> {
     const { where, params, select, groupBy } = this.parts(scope);
     // a mirror's store, when grouped by mirror but not by store

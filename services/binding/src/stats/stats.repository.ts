@@ -36,16 +36,16 @@ const COUNTERS = `
       FROM sess GROUP BY 1, 2
   ),
   x AS (
-    SELECT p.mirror_id, p.day,
-           count(*) FILTER (WHERE x.kind = 'session') AS session_scans,
-           count(*) FILTER (WHERE x.kind = 'permanent') AS permanent_scans,
-           count(*) FILTER (WHERE x.new_follower) AS followers,
-           count(*) FILTER (WHERE x.new_follower AND EXISTS (
-             SELECT 1 FROM unsubscribes u WHERE u.openid = x.openid
-                AND u.unsubscribed_at > x.scanned_at AND u.unsubscribed_at <= x.scanned_at + interval '7 days'
-           )) AS unsubscribed
-      FROM pairs p JOIN scans x ON x.mirror_id = p.mirror_id AND x.scanned_at >= p.lo AND x.scanned_at < p.hi
-     GROUP BY 1, 2
+    SELECT p.mirror_id, p.day, x.*
+      FROM pairs p CROSS JOIN LATERAL (
+        SELECT count(*) FILTER (WHERE x.kind = 'session') AS session_scans,
+               count(*) FILTER (WHERE x.kind = 'permanent') AS permanent_scans,
+               count(*) FILTER (WHERE x.new_follower) AS followers,
+               count(*) FILTER (WHERE x.new_follower AND EXISTS (
+                 SELECT 1 FROM unsubscribes u WHERE u.openid = x.openid
+                    AND u.unsubscribed_at > x.scanned_at AND u.unsubscribed_at <= x.scanned_at + interval '7 days'
+               )) AS unsubscribed
+          FROM scans x WHERE x.mirror_id = p.mirror_id AND x.scanned_at >= p.lo AND x.scanned_at < p.hi) x
   ),
   pr AS (
     SELECT p.mirror_id, p.day, count(*) AS scans,
@@ -71,9 +71,10 @@ const COUNTERS = `
      WHERE b.confirmed_at >= span.lo AND b.confirmed_at < span.hi GROUP BY 1, 2
   ),
   ph AS (
-    SELECT p.mirror_id, p.day, count(*) AS n
-      FROM pairs p JOIN photos ph ON ph.mirror_id = p.mirror_id AND ph.taken_at >= p.lo AND ph.taken_at < p.hi
-     GROUP BY 1, 2
+    SELECT p.mirror_id, p.day, ph.n
+      FROM pairs p CROSS JOIN LATERAL (
+        SELECT count(*) AS n FROM photos ph
+         WHERE ph.mirror_id = p.mirror_id AND ph.taken_at >= p.lo AND ph.taken_at < p.hi) ph
   ),
   d AS (
     SELECT p.mirror_id, p.day, count(*) AS n
@@ -156,6 +157,8 @@ export class StatsRepository {
   refreshDirty(limit: number, range?: DirtyRange): Promise<number> {
     return this.db.transaction(async () => {
       await this.db.execute('SELECT pg_advisory_xact_lock($1, 0)', [LockClass.stats]);
+      // these statements are cheap per pair but costed high: JIT would spend ~1 s compiling them
+      await this.db.execute('SET LOCAL jit = off');
       const marks = await this.db.rows<{ mirrorId: string; day: string }>(
         `WITH picked AS (
            SELECT id FROM stats_dirty

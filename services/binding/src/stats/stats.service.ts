@@ -50,10 +50,7 @@ export class StatsService {
       by: [...new Set(request.by)],
     };
     if (await this.stats.hasDirty(scope)) await this.refresh(scope, MAX_BATCHES_BEFORE_ANSWER);
-    const [counters, durations] = await Promise.all([
-      this.query.counters(scope),
-      this.query.durations(scope),
-    ]);
+    const [counters, durations] = await this.query.read(scope);
     const groups = new Map<string, Group>();
     const group = (key: StatsGroupKey) => {
       const id = `${key.day ?? ''}|${key.storeId ?? ''}|${key.mirrorId ?? ''}`;
