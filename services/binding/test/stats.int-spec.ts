@@ -277,6 +277,8 @@ describe('channel statistics (binding.stats.get)', () => {
         { mirrorId: B1, storeId: 'store-b', metrics: b1 },
       ]);
       expect(byMirror.total).toEqual(chain);
+      // the chain's own sums (its chart) agree with the mirrors'
+      expect((await stats({ by: ['day'] })).rows).toEqual([{ day, metrics: chain }]);
       const byStore = await stats({ by: ['store', 'day'] });
       expect(byStore.rows).toEqual([
         { day, storeId: null, metrics: storeOnly },

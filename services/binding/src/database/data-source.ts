@@ -19,6 +19,7 @@ import { PhotoAnnouncements1796200000000 } from './migrations/1796200000000-phot
 import { MirrorCodes1796300000000 } from './migrations/1796300000000-mirror-codes';
 import { ChannelStatistics1796400000000 } from './migrations/1796400000000-channel-statistics';
 import { StatisticsBySource1796400000001 } from './migrations/1796400000001-statistics-by-source';
+import { StatisticsChainDays1796400000002 } from './migrations/1796400000002-statistics-chain-days';
 import { PhotoFavourites1796500000000 } from './migrations/1796500000000-photo-favourites';
 
 export const ENTITIES = [
@@ -46,6 +47,7 @@ export const MIGRATIONS = [
   MirrorCodes1796300000000,
   ChannelStatistics1796400000000,
   StatisticsBySource1796400000001,
+  StatisticsChainDays1796400000002,
   PhotoFavourites1796500000000,
 ];
 

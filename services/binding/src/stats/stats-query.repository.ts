@@ -81,13 +81,22 @@ export class StatsQueryRepository {
     );
   }
 
-  /** Per store and day when no mirror is asked about (a tenth of the rows), else per mirror and day. */
+  /**
+   * From the smallest table that answers: the chain's sums per day when neither a store nor a mirror is asked
+   * about, else the stores', else the mirrors'.
+   */
   durations(scope: StatsScope): Promise<DurationRow[]> {
     const perMirror = Boolean(scope.mirrorId) || scope.by.includes('mirror');
+    const perStore = Boolean(scope.storeIds) || scope.by.includes('store');
+    const table = perMirror
+      ? 'stats_mirror_day_durations'
+      : perStore
+        ? 'stats_store_day_durations'
+        : 'stats_chain_day_durations';
     const { where, params, select, groupBy } = this.parts(scope);
     return this.db.rows<DurationRow>(
       `SELECT ${select}${select ? ',' : ''} metric, bucket, sum(n)::int AS n
-         FROM ${perMirror ? 'stats_mirror_day_durations' : 'stats_store_day_durations'} WHERE ${where}
+         FROM ${table} WHERE ${where}
         ${groupBy ? `${groupBy}, metric, bucket` : 'GROUP BY metric, bucket'}`,
       params,
     );

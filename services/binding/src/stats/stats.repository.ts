@@ -128,7 +128,10 @@ const DURATIONS = `
    WHERE v.s >= 0
    GROUP BY 1, 2, 3, 4, 5`;
 
-/** The per-store sums of the duration histograms, for the (store, day) pairs given ('' = no store). */
+/**
+ * The per-store sums of the duration histograms, for the (store, day) pairs given ('' = no store), then the
+ * chain's sums of those days.
+ */
 const STORE_DURATIONS = [
   `DELETE FROM stats_store_day_durations d USING unnest($1::varchar[], $2::date[]) AS p(store_id, day)
     WHERE d.store_id = p.store_id AND d.day = p.day`,
@@ -137,6 +140,12 @@ const STORE_DURATIONS = [
      FROM stats_mirror_day_durations d
      JOIN unnest($1::varchar[], $2::date[]) AS p(store_id, day) ON COALESCE(d.store_id, '') = p.store_id AND d.day = p.day
     GROUP BY 1, 2, 3, 4`,
+];
+const CHAIN_DURATIONS = [
+  `DELETE FROM stats_chain_day_durations d WHERE d.day = ANY($1::date[])`,
+  `INSERT INTO stats_chain_day_durations (day, metric, bucket, n)
+   SELECT day, metric, bucket, sum(n) FROM stats_store_day_durations WHERE day = ANY($1::date[])
+    GROUP BY 1, 2, 3`,
 ];
 
 export interface DirtyRange {
@@ -188,6 +197,8 @@ export class StatsRepository {
       for (const sql of STORE_DURATIONS) {
         await this.db.execute(sql, [stores.map((s) => s.storeId), stores.map((s) => s.day)]);
       }
+      const changedDays = [...new Set(stores.map((s) => s.day))];
+      for (const sql of CHAIN_DURATIONS) await this.db.execute(sql, [changedDays]);
       return pairs.size;
     });
   }
