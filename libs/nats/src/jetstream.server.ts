@@ -50,6 +50,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private readonly declared: DeclaredHandler[] = [];
   private readonly runners: ConsumerRunner<unknown>[] = [];
   private readonly subscriptions: Subscription[] = [];
+  /** On-demand patterns: the service opens their subjects (NatsClient.openOnDemand). */
+  private readonly onDemand: string[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly log: Logger;
   private backlogTimer?: NodeJS.Timeout;
@@ -124,7 +126,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     this.log.info(
       {
         consumers: bindings.filter((b) => b.kind === 'jetstream').map((b) => b.durable),
-        subscriptions: bindings.filter((b) => b.kind === 'core').map((b) => b.subject),
+        subscriptions: bindings.flatMap((b) => (b.kind === 'core' && !b.onDemand ? [b.subject] : [])),
+        onDemand: [...this.onDemand],
         requests: bindings.flatMap((b) => (b.kind === 'request' ? [b.contract.subject] : [])),
       },
       'NATS transport listening',
@@ -156,6 +159,13 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       );
       runner.start();
       this.runners.push(runner);
+    } else if (b.kind === 'core' && b.onDemand) {
+      this.onDemand.push(b.subject);
+      this.client.handleOnDemand(
+        b.subject,
+        async (msg, subject) =>
+          void (await this.track(this.invoke(b.handler, msg.data, new NatsContext([subject, msg.headers])))),
+      );
     } else if (b.kind === 'core') {
       this.subscriptions.push(
         this.client.subscribe(
@@ -239,7 +249,10 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   async close(): Promise<void> {
     clearInterval(this.backlogTimer);
     const subscriptions = this.subscriptions.splice(0);
-    await Promise.allSettled(subscriptions.map((s) => (s.isClosed() ? undefined : s.drain())));
+    await Promise.allSettled([
+      ...subscriptions.map((s) => (s.isClosed() ? undefined : s.drain())),
+      ...this.onDemand.splice(0).map((pattern) => this.client.drainOnDemand(pattern)),
+    ]);
     await Promise.allSettled(this.runners.splice(0).map((r) => r.stop()));
     await settleWithin(Promise.allSettled([...this.inFlight]), 5000);
     await this.client.settleReplies();

@@ -50,6 +50,12 @@ export interface CoreSubscriptionOptions {
   core: true;
   /** Queue group: one member of the group gets each message. */
   queue?: string;
+  /**
+   * Subscribed on demand: the transport subscribes to nothing at start; the service opens and closes
+   * subscriptions to subjects the pattern covers at run time (NatsClient.openOnDemand), each delivered to
+   * this handler — e.g. the frame partitions a session-vision replica holds now.
+   */
+  onDemand?: true;
 }
 
 /** `@MessagePattern(Requests.x.subject, {queue?})`: served in a queue group (the subject by default). */
@@ -80,7 +86,7 @@ export type Binding =
       backoffMs: number[];
       handler: MessageHandler;
     }
-  | { kind: 'core'; subject: string; queue?: string; handler: MessageHandler }
+  | { kind: 'core'; subject: string; queue?: string; onDemand: boolean; handler: MessageHandler }
   | { kind: 'request'; contract: RequestContract; queue?: string; handler: MessageHandler };
 
 /** Handlers the transport cannot serve as declared; the message names every offending pattern. */
@@ -108,7 +114,7 @@ const JETSTREAM_KEYS = [
   'stream',
   'settings',
 ];
-const CORE_KEYS = ['core', 'queue'];
+const CORE_KEYS = ['core', 'queue', 'onDemand'];
 const REQUEST_KEYS = ['queue'];
 
 /**
@@ -148,6 +154,7 @@ export function planBindings(declared: DeclaredHandler[], resolve?: ProviderReso
         kind: 'core',
         subject,
         queue: optionalString(d.extras.queue, 'queue', fail),
+        onDemand: onDemandFlag(d.extras.onDemand, fail),
         handler: d.handler,
       });
     } else {
@@ -300,6 +307,12 @@ function checkKeys(
   const unknown = Object.keys(extras).filter((k) => !allowed.includes(k));
   if (unknown.length) fail(`unknown option ${unknown.join(', ')} (allowed: ${allowed.join(', ')})`);
   return unknown.length === 0;
+}
+
+function onDemandFlag(value: unknown, fail: (reason: string) => void): boolean {
+  if (value === undefined || value === true) return value === true;
+  fail('`onDemand` is `true` or absent');
+  return false;
 }
 
 function optionalString(value: unknown, key: string, fail: (reason: string) => void): string | undefined {

@@ -32,6 +32,7 @@ import {
   encode,
   encodeJson,
   replyEnvelope,
+  subjectCovers,
   validate,
   type EventContract,
   type MessageContract,
@@ -90,6 +91,13 @@ export interface ConsumerSpec {
 
 export type Headers = Record<string, string>;
 
+/** An on-demand pattern: its handler (once the transport set it) and the subjects opened now. */
+interface DemandEntry {
+  handler?: (msg: Msg, subject: string) => void | Promise<void>;
+  /** null: opened before the handler was there, subscribed when it comes. */
+  open: Map<string, Subscription | null>;
+}
+
 /**
  * One NATS connection per process: namespaced subjects, idempotent JetStream declarations,
  * contract-checked publishing and request/reply with typed failures.
@@ -101,6 +109,7 @@ export class NatsClient {
   private readonly inFlightReplies = new Set<Promise<void>>();
   private readonly mux: RequestMux;
   private readonly violationListeners: ((v: PermissionViolation) => void)[] = [];
+  private readonly demand = new Map<string, DemandEntry>();
 
   private constructor(
     readonly nc: NatsConnection,
@@ -319,6 +328,56 @@ export class NatsClient {
       () => this.nc.publish(this.ns.subject(subject), data, { headers: this.headers(headers) }),
       { onlyInTrace: true },
     );
+  }
+
+  /**
+   * The handler of an on-demand pattern (`@EventPattern(p, {core: true, onDemand: true})`, set by the
+   * transport); subjects opened before it is set are subscribed once it is.
+   */
+  handleOnDemand(pattern: string, handler: (msg: Msg, subject: string) => void | Promise<void>): void {
+    const entry = this.demandEntry(pattern);
+    entry.handler = handler;
+    for (const [subject, sub] of entry.open)
+      if (!sub) entry.open.set(subject, this.subscribe(subject, handler));
+  }
+
+  /**
+   * Starts delivering `subject` (covered by the on-demand `pattern`) to the pattern's handler; opening an
+   * open subject changes nothing.
+   */
+  openOnDemand(pattern: string, subject: string): void {
+    if (!subjectCovers(pattern, subject)) {
+      throw new Error(`${subject} is not covered by the on-demand pattern ${pattern}`);
+    }
+    const entry = this.demandEntry(pattern);
+    if (entry.open.has(subject)) return;
+    entry.open.set(subject, entry.handler ? this.subscribe(subject, entry.handler) : null);
+  }
+
+  /** Stops delivering `subject`: nothing more reaches the handler once this returns. */
+  closeOnDemand(pattern: string, subject: string): void {
+    const entry = this.demand.get(pattern);
+    entry?.open.get(subject)?.unsubscribe();
+    entry?.open.delete(subject);
+  }
+
+  /** Drains every subscription of an on-demand pattern (the transport closing); later opens wait again. */
+  async drainOnDemand(pattern: string): Promise<void> {
+    const entry = this.demand.get(pattern);
+    if (!entry) return;
+    const subs = [...entry.open.values()].filter((s): s is Subscription => s !== null && !s.isClosed());
+    entry.handler = undefined;
+    entry.open.clear();
+    await Promise.allSettled(subs.map((s) => s.drain()));
+  }
+
+  private demandEntry(pattern: string): DemandEntry {
+    let entry = this.demand.get(pattern);
+    if (!entry) {
+      entry = { open: new Map() };
+      this.demand.set(pattern, entry);
+    }
+    return entry;
   }
 
   /** Core subscription; the handler sees the subject without the namespace. */

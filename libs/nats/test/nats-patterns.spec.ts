@@ -56,8 +56,18 @@ describe(planBindings.name, () => {
     ]);
     expect(sut.map((b) => b.kind)).toEqual(['jetstream', 'core', 'request']);
     expect(sut[0]).toMatchObject({ stream: 'PHOTOS_IN', concurrency: 2 });
-    expect(sut[1]).toMatchObject({ subject: 'mirror.*.frame', queue: 'vision' });
+    expect(sut[1]).toMatchObject({ subject: 'mirror.*.frame', queue: 'vision', onDemand: false });
     expect(sut[2]).toMatchObject({ contract: Requests.photoUrl });
+  });
+
+  it('marks a core pattern subscribed on demand, and refuses anything but `onDemand: true`', () => {
+    expect(planBindings([event('vision.frame.*.*', { core: true, onDemand: true })])[0]).toMatchObject({
+      kind: 'core',
+      onDemand: true,
+    });
+    expect(problems([event('vision.frame.*.*', { core: true, onDemand: 'yes' })])).toEqual([
+      expect.stringContaining('`onDemand` is `true` or absent'),
+    ]);
   });
 
   it('refuses subjects without a contract, naming each pattern', () => {

@@ -12,6 +12,7 @@ import { Ctx, EventPattern, MessagePattern, NatsContext, Payload } from '@nestjs
 import {
   ContractViolationError,
   Events,
+  FramePartitions,
   MirrorSubjects,
   Requests,
   type PhotoUrlRequest,
@@ -108,29 +109,89 @@ describe(JetStreamServer.name, () => {
   it('delivers core messages with the subject as the contract names it, headers and bytes', async () => {
     const seen: { subject: string; seq?: string; bytes: Uint8Array }[] = [];
     @Controller()
-    class Frames {
-      @EventPattern(MirrorSubjects.all('frame'), { core: true })
-      onFrame(@Payload() bytes: Uint8Array, @Ctx() ctx: NatsContext) {
+    class Gestures {
+      @EventPattern(MirrorSubjects.all('gesture'), { core: true })
+      onGesture(@Payload() bytes: Uint8Array, @Ctx() ctx: NatsContext) {
         seen.push({ subject: ctx.getSubject(), seq: ctx.getHeaders()?.get('seq'), bytes });
       }
     }
     const ns = namespace();
-    const app = await startProbeService({ namespace: ns, controllers: [Frames] });
+    const app = await startProbeService({ namespace: ns, controllers: [Gestures] });
     try {
-      const mirror = await NatsClient.connect({
+      const sender = await NatsClient.connect({
         ...(await testNatsAuth()),
         servers: testEnv.natsUrl(),
-        name: 'camera',
+        name: 'sender',
         namespace: ns,
         logger,
       });
-      mirror.publishRaw(MirrorSubjects.of('frame', 'm7'), new Uint8Array([0xff, 0xd8, 7]), { seq: '42' });
-      await mirror.drain();
-      const frame = await waitFor(() => seen[0]);
-      expect(frame.subject).toBe('mirror.m7.frame');
-      expect(frame.seq).toBe('42');
-      expect(Array.from(frame.bytes)).toEqual([0xff, 0xd8, 7]);
+      sender.publishRaw(MirrorSubjects.of('gesture', 'm7'), new Uint8Array([0xff, 0xd8, 7]), { seq: '42' });
+      await sender.drain();
+      const message = await waitFor(() => seen[0]);
+      expect(message.subject).toBe('mirror.m7.gesture');
+      expect(message.seq).toBe('42');
+      expect(Array.from(message.bytes)).toEqual([0xff, 0xd8, 7]);
     } finally {
+      await app.close();
+    }
+  });
+
+  it('subscribes an on-demand pattern only to the subjects the service opens, before or after it listens', async () => {
+    const seen: string[] = [];
+    @Controller()
+    class Partitions {
+      @EventPattern(FramePartitions.all, { core: true, onDemand: true })
+      onFrame(@Payload() bytes: Uint8Array, @Ctx() ctx: NatsContext) {
+        seen.push(`${ctx.getSubject()}:${new TextDecoder().decode(bytes)}`);
+      }
+    }
+    // opened while the service starts, before the transport listens: delivered once it does
+    @Injectable()
+    class OpensEarly {
+      constructor(nats: NatsClient) {
+        nats.openOnDemand(FramePartitions.all, FramePartitions.subject(3));
+      }
+    }
+    const ns = namespace();
+    const app = await startProbeService({
+      namespace: ns,
+      controllers: [Partitions],
+      providers: [OpensEarly],
+    });
+    const nats = app.get(NatsClient);
+    const sender = await NatsClient.connect({
+      ...(await testNatsAuth()),
+      servers: testEnv.natsUrl(),
+      name: 'sender',
+      namespace: ns,
+      logger,
+    });
+    const send = async (text: string, ...subjects: string[]) => {
+      for (const subject of subjects) sender.publishRaw(subject, new TextEncoder().encode(text));
+      await sender.nc.flush();
+      await nats.nc.flush();
+    };
+    try {
+      expect(() => nats.openOnDemand(FramePartitions.all, 'mirror.m1.frame')).toThrow(/not covered/);
+      await send('a', 'vision.frame.3.m1', 'vision.frame.5.m2');
+      await waitFor(() => seen.length >= 1);
+      nats.openOnDemand(FramePartitions.all, FramePartitions.subject(5));
+      nats.openOnDemand(FramePartitions.all, FramePartitions.subject(5)); // already open: no second copy
+      await nats.nc.flush();
+      await send('b', 'vision.frame.3.m1', 'vision.frame.5.m2');
+      await waitFor(() => seen.length >= 3);
+      nats.closeOnDemand(FramePartitions.all, FramePartitions.subject(3));
+      await send('c', 'vision.frame.3.m1', 'vision.frame.5.m2');
+      await waitFor(() => seen.length >= 4);
+      await sleep(200);
+      expect(seen.sort()).toEqual([
+        'vision.frame.3.m1:a',
+        'vision.frame.3.m1:b',
+        'vision.frame.5.m2:b',
+        'vision.frame.5.m2:c',
+      ]);
+    } finally {
+      await sender.drain();
       await app.close();
     }
   });

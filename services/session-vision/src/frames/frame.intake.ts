@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { Msg, Subscription } from '@nats-io/transport-node';
+import type { MsgHdrs } from '@nats-io/transport-node';
 import { FramePartitions, frameHeadersSchema } from '@mirror/contracts';
 import { NatsClient } from '@mirror/nats';
 import { Clock } from '@mirror/platform';
@@ -16,13 +16,11 @@ const SEEN_MS = 60_000;
 
 /**
  * Frames in: one core NATS subscription per partition this replica serves (`vision.frame.<p>.*`, JPEG),
- * opened and closed as the PartitionCoordinator assigns and revokes partitions — which is why these are
- * plain subscriptions rather than static @EventPattern handlers. Checks subject and headers and hands the
- * frame to the scheduler.
+ * opened and closed as the PartitionCoordinator assigns and revokes partitions (the on-demand pattern of
+ * FrameHandler). Checks subject and headers and hands the frame to the scheduler.
  */
 @Injectable()
 export class FrameIntake implements PartitionConsumer, OnModuleInit {
-  private readonly subscriptions = new Map<number, Subscription>();
   private readonly lastSeen = new Map<string, number>();
 
   constructor(
@@ -38,16 +36,11 @@ export class FrameIntake implements PartitionConsumer, OnModuleInit {
   }
 
   assigned(partition: number): void {
-    if (this.subscriptions.has(partition)) return;
-    const subscription = this.nats.subscribe(FramePartitions.subject(partition), (msg, subject) =>
-      this.frame(msg, subject),
-    );
-    this.subscriptions.set(partition, subscription);
+    this.nats.openOnDemand(FramePartitions.all, FramePartitions.subject(partition));
   }
 
   async revoked(partition: number, reason: Revocation): Promise<void> {
-    this.subscriptions.get(partition)?.unsubscribe();
-    this.subscriptions.delete(partition);
+    this.nats.closeOnDemand(FramePartitions.all, FramePartitions.subject(partition));
     const inPartition = (mirrorId: string) => FramePartitions.of(mirrorId) === partition;
     await this.scheduler.handOver(inPartition, reason === 'released');
     for (const mirrorId of [...this.lastSeen.keys()].filter(inPartition)) {
@@ -64,11 +57,11 @@ export class FrameIntake implements PartitionConsumer, OnModuleInit {
     return [...this.lastSeen.keys()].sort();
   }
 
-  frame(msg: Msg, subject: string): void {
+  frame(data: Uint8Array, subject: string, headers: MsgHdrs | undefined): void {
     const receivedAt = this.clock.now();
     this.metrics.received();
     const parsed = FramePartitions.parse(subject);
-    const stamp = frameHeadersSchema.safeParse({ ts: msg.headers?.get('ts'), seq: msg.headers?.get('seq') });
+    const stamp = frameHeadersSchema.safeParse({ ts: headers?.get('ts'), seq: headers?.get('seq') });
     if (!parsed || !stamp.success) {
       this.metrics.frame('bad-headers');
       return;
@@ -87,7 +80,7 @@ export class FrameIntake implements PartitionConsumer, OnModuleInit {
     this.metrics.mirrorFrame(parsed.mirrorId, receivedAt);
     // Copied: the frame waits for a worker while the connection reuses its read buffers.
     this.scheduler.acceptFrame(parsed.mirrorId, {
-      data: Uint8Array.from(msg.data),
+      data: Uint8Array.from(data),
       ...stamp.data,
       receivedAt,
     });

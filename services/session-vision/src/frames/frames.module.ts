@@ -3,6 +3,7 @@ import { GesturesModule } from '../gestures/gestures.module';
 import { PartitionsModule } from '../partitions/partitions.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { FrameAnalyser } from './frame.analyser';
+import { FrameHandler } from './frame.handler';
 import { FrameIntake } from './frame.intake';
 import { FrameScheduler } from './frame.scheduler';
 import { FramesLifecycle } from './frames.lifecycle';
@@ -16,7 +17,7 @@ import { VisionDebugPublisher } from './vision-debug.publisher';
  */
 @Module({
   imports: [PartitionsModule, SessionsModule, GesturesModule],
-  controllers: [ReplicaStatusController],
+  controllers: [FrameHandler, ReplicaStatusController],
   providers: [
     FrameIntake,
     FrameAnalyser,
