@@ -204,6 +204,20 @@ describe('shop console (staff web console)', () => {
     await page.close();
   });
 
+  it('says the figures are unavailable, rather than failing, while binding does not answer', async () => {
+    const page = await signIn('mgr-a');
+    await page.waitForURL(/\/mirrors$/);
+    await h.stop(h.apps[0]);
+    try {
+      expect((await page.goto(`${base}/funnel`))!.status()).toBe(503);
+      expect(await page.locator('main').textContent()).toContain('统计服务暂时没有响应');
+      expect((await page.request.get(`${base}/api/stats`)).status()).toBe(503);
+    } finally {
+      await h.start({ STATS_REFRESH_INTERVAL_MS: 3600_000 });
+      await page.close();
+    }
+  });
+
   it('limits failed sign-ins per account, even with the right password afterwards', async () => {
     for (let i = 0; i < 3; i++) {
       const page = await signIn('op', 'wrong password!');

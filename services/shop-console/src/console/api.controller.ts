@@ -1,13 +1,14 @@
 import { Controller, Get, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { SignInRequiredFilter, StaffGuard, staffOf } from '../auth/staff.guard';
+import { BindingUnavailableFilter } from './unavailable.filter';
 import { ConsoleService, type StatsQuery } from './console.service';
 import { statsCsv } from './csv';
 
 /** The JSON API behind the pages (same session, same scope), and the CSV export. */
 @Controller('api')
 @UseGuards(StaffGuard)
-@UseFilters(SignInRequiredFilter)
+@UseFilters(SignInRequiredFilter, BindingUnavailableFilter)
 export class ApiController {
   constructor(private readonly console: ConsoleService) {}
 

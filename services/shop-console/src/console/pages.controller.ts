@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGua
 import type { Request, Response } from 'express';
 import { Scope } from '../auth/scope';
 import { SignInRequiredFilter, StaffGuard, staffOf } from '../auth/staff.guard';
+import { BindingUnavailableFilter } from './unavailable.filter';
 import { ConsoleService, type StatsQuery } from './console.service';
 import { FleetRunner } from './fleet.runner';
 import { renderFleet, renderFunnel, renderMirror, renderMirrors } from './pages';
@@ -9,7 +10,7 @@ import { renderFleet, renderFunnel, renderMirror, renderMirrors } from './pages'
 /** The console's pages (Chinese, for a tablet); every figure within the signed-in member's stores. */
 @Controller()
 @UseGuards(StaffGuard)
-@UseFilters(SignInRequiredFilter)
+@UseFilters(SignInRequiredFilter, BindingUnavailableFilter)
 export class PagesController {
   constructor(
     private readonly console: ConsoleService,
