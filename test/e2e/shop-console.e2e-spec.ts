@@ -197,6 +197,10 @@ describe('shop console (staff web console)', () => {
     expect(csv.split('\r\n')[1]).toMatch(/^store-a,3,3,2,0,0,1,0,2,1,2,0,90,8,20$/);
 
     // a change without the page's CSRF token is refused; the fleet page is the operator's
+    // bad input gets a clear answer
+    expect((await page.request.get(`${base}/api/mirrors/Not_A_Mirror`)).status()).toBe(404);
+    expect((await page.request.get(`${base}/api/mirrors?store=Not%20a%20store`)).status()).toBe(400);
+    expect((await page.request.get(`${base}/api/stats?from=2026-03-02&to=2026-03-01`)).status()).toBe(400);
     const forged = await page.request.post(`${base}/fleet/revoke`, { form: { mirrorId: 'ca-1' } });
     expect(forged.status()).toBe(403);
     await page.goto(`${base}/fleet`);

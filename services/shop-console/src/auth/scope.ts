@@ -1,7 +1,9 @@
-import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER, MetricsService } from '@mirror/platform';
 import type { StaffSession } from './staff-session';
+
+const STORE_ID = /^[a-z0-9-]{1,64}$/;
 
 /**
  * What a staff member may see: an operator every store, a manager their own store only. Every query the
@@ -17,6 +19,9 @@ export class Scope {
 
   /** The stores to ask binding about: `requested` if allowed (all when omitted, for an operator). */
   stores(staff: StaffSession, requested?: string): string[] | undefined {
+    if (requested !== undefined && !STORE_ID.test(requested)) {
+      throw new BadRequestException('store must match [a-z0-9-]{1,64}');
+    }
     if (staff.role === 'operator') return requested ? [requested] : undefined;
     if (requested && requested !== staff.storeId) this.refuse(staff, 'store', requested);
     return [staff.storeId!];

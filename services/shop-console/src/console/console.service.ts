@@ -1,5 +1,10 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { ContractViolationError, STATS_MAX_RANGE_DAYS, type StatsGrouping } from '@mirror/contracts';
+import {
+  ContractViolationError,
+  STATS_MAX_RANGE_DAYS,
+  isValidMirrorId,
+  type StatsGrouping,
+} from '@mirror/contracts';
 import { Clock } from '@mirror/platform';
 import { Scope } from '../auth/scope';
 import type { StaffSession } from '../auth/staff-session';
@@ -37,6 +42,7 @@ export class ConsoleService {
 
   /** One mirror of the staff member's stores; another store's is refused (and recorded), an unknown one 404. */
   async mirror(staff: StaffSession, mirrorId: string) {
+    if (!isValidMirrorId(mirrorId)) throw new NotFoundException('no such mirror');
     const { mirrors } = await this.mirrors.list(this.scope.stores(staff), mirrorId);
     if (mirrors.length === 0) {
       if (staff.role === 'manager') this.scope.refuse(staff, 'mirror', mirrorId);
