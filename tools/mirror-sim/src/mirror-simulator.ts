@@ -189,10 +189,22 @@ export class MirrorSimulator extends EventEmitter {
       return undefined;
     }
     try {
-      const photo = await sharp(this.current.jpeg).resize({ width: 1280 }).jpeg({ quality: 90 }).toBuffer();
       const photoId = asked.photoId ?? ulid();
+      const takenAt = new Date();
+      // like a camera's own: the capture time and the shot's id in EXIF, so two shots of a scene that did
+      // not move are still two photos (photo-store keeps one copy of identical bytes)
+      const photo = await sharp(this.current.jpeg)
+        .resize({ width: 1280 })
+        .withExif({
+          IFD0: {
+            DateTime: takenAt.toISOString().slice(0, 19).replace('T', ' ').replace(/-/g, ':'),
+            ImageDescription: photoId,
+          },
+        })
+        .jpeg({ quality: 90 })
+        .toBuffer();
       const sessionId = asked.sessionId ?? this.sessionId;
-      const headers: Record<string, string> = { 'taken-at': new Date().toISOString() };
+      const headers: Record<string, string> = { 'taken-at': takenAt.toISOString() };
       if (sessionId) headers['session-id'] = sessionId;
       await this.nats.publishBytes(MirrorSubjects.of('photo', this.options.mirrorId), photo, {
         msgID: photoId,

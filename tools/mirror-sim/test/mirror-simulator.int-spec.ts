@@ -157,4 +157,22 @@ describe(MirrorSimulator.name, () => {
     expect(photo.header.get('session-id')).toBe(sessionId);
     expect((await sharp(Buffer.from(photo.data)).metadata()).width).toBe(1280);
   });
+
+  it('shoots two distinct photos of a scene that did not move (photo-store would keep one copy of equal bytes)', async () => {
+    sut.start([{ jpeg: await emptyFrame(), label: 'empty' }]);
+    const a = await sut.takePhoto('auto');
+    const b = await sut.takePhoto('auto');
+    const stream = nats.ns.stream('PHOTOS_IN');
+    const bytes = async (photoId: string) => {
+      const info = await nats.jsm.streams.info(stream);
+      for (let seq = info.state.last_seq; seq >= info.state.first_seq; seq--) {
+        const m = await nats.jsm.streams.getMessage(stream, { seq }).catch(() => null);
+        if (m?.header.get('Nats-Msg-Id') === photoId) return Buffer.from(m.data);
+      }
+      throw new Error(`photo ${photoId} is not in PHOTOS_IN`);
+    };
+    const [x, y] = await Promise.all([bytes(a!.photoId), bytes(b!.photoId)]);
+    expect(x.equals(y)).toBe(false);
+    expect((await sharp(x).metadata()).width).toBe(1280);
+  });
 });
