@@ -38,6 +38,8 @@ export const configShape = {
   LOOKS_PHOTO_WAIT_MS: env.int(15000, 1000, 120000),
   /** Looks: how long the mirror's state waits for photo-store's look URLs before going without them. */
   LOOKS_URL_TIMEOUT_MS: env.int(150, 20, 5000),
+  /** Looks: the state of each mirror in session is sent again this often (a restarted mirror gets its screen back). */
+  LOOKS_REFRESH_MS: env.int(5000, 200, 600000),
   /** Lifetime of the signed OAuth `state` in the links binding sends. */
   OAUTH_STATE_TTL_SECONDS: env.int(1800, 60, 7 * 86400),
   /** Lifetime of the stable photo links in replies and pushed messages (each open mints a fresh OAuth state). */

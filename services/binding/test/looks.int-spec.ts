@@ -31,7 +31,7 @@ describe('binding: looks — gestures change what the mirror shows', () => {
 
   beforeAll(async () => {
     h = await BindingHarness.create();
-    await h.start({ LOOKS_COUNTDOWN_SECONDS: 1 });
+    await h.start({ LOOKS_COUNTDOWN_SECONDS: 1, LOOKS_REFRESH_MS: 300 });
     h.bus.subscribe(MirrorSubjects.of('looks', MIRROR), (m) => void states.push(decode(mirrorLooks, m.data)));
     // the mirror: shoots what it is asked for when the countdown ends, and photo-store reports it
     h.bus.subscribe(MirrorSubjects.of('control', MIRROR), (m) => {
@@ -100,6 +100,8 @@ describe('binding: looks — gestures change what the mirror shows', () => {
     expect(await h.rows('SELECT id FROM photos WHERE favourite')).toEqual([{ id: ids[1] }]);
     const compare = await command(s.sessionId, 'fist');
     expect(compare.compare).toEqual({ left: ids[1], with: 'live', right: null });
+    // sent again now and then: a mirror that restarted gets its screen back without waiting for a gesture
+    await waitFor(() => states.filter((st) => st.version === compare.version).length >= 2, 5000);
 
     expect((await command(s.sessionId, 'open_palm')).paused).toBe(true);
     const blocked = await command(s.sessionId, 'thumbs_up');
@@ -110,7 +112,7 @@ describe('binding: looks — gestures change what the mirror shows', () => {
 
     // the owner restarts: the next command finds the same state
     await h.stop(h.apps[0]);
-    await h.start({ LOOKS_COUNTDOWN_SECONDS: 1 });
+    await h.start({ LOOKS_COUNTDOWN_SECONDS: 1, LOOKS_REFRESH_MS: 300 });
     // a product scanned with the session's scene in its ExtInfo is linked to the looks
     await h.publish(Events.productScanned, {
       eventId: `product-${s.sessionId}`,

@@ -49,6 +49,29 @@ export class LooksRepository {
     );
     return result === 1;
   }
+
+  /** Keeps the list of mirrors whose screen shows a session (for the periodic refresh). */
+  async markOpen(mirrorId: string, open: boolean, now: number): Promise<void> {
+    if (open) await this.redis.zadd(OPEN, now, mirrorId);
+    else await this.redis.zrem(OPEN, mirrorId);
+  }
+
+  /** Mirrors with a session on screen that changed since `since` (older ones are dropped from the list). */
+  async openMirrors(since: number): Promise<string[]> {
+    await this.redis.zremrangebyscore(OPEN, '-inf', `(${since}`);
+    return this.redis.zrange(OPEN, 0, -1);
+  }
+
+  /** One replica refreshes per period: true for the one that got it. */
+  async takeRefreshTurn(replica: string, periodMs: number): Promise<boolean> {
+    return (
+      (await this.redis.set(REFRESH_LOCK, replica, 'PX', Math.max(1, Math.floor(periodMs * 0.8)), 'NX')) ===
+      'OK'
+    );
+  }
 }
 
 const key = (mirrorId: string) => `looks:mirror:${mirrorId}`;
+/** Mirrors with a session on screen, scored by their last change (ms). */
+const OPEN = 'looks:open';
+const REFRESH_LOCK = 'looks:refresh-lock';

@@ -94,10 +94,19 @@ export class LooksService {
     );
   }
 
-  /** The mirror's current state, as its screen gets it. */
-  async view(mirrorId: string) {
-    const { value } = await this.repo.read(mirrorId);
-    return this.render(mirrorId, value.state, this.settings.urlTimeoutMs);
+  /**
+   * Sends the state of every mirror with a session on screen again (one replica per period): a mirror that
+   * restarted or lost its connection has its screen back within a period, without waiting for a gesture.
+   */
+  async refresh(replica: string): Promise<number> {
+    if (!(await this.repo.takeRefreshTurn(replica, this.settings.refreshMs))) return 0;
+    const mirrors = await this.repo.openMirrors(this.clock.now() - this.settings.stateTtlMs);
+    for (const mirrorId of mirrors) {
+      const { value } = await this.repo.read(mirrorId);
+      if (!value.state.open) continue;
+      this.publisher.state(await this.render(mirrorId, value.state, this.settings.urlTimeoutMs));
+    }
+    return mirrors.length;
   }
 
   private async change(
@@ -123,6 +132,7 @@ export class LooksService {
         // lost only to a later change, which carried the effects out again first
         await this.repo.save(mirrorId, mine, { ...saved, pending: [] }, this.settings.stateTtlMs);
       }
+      await this.repo.markOpen(mirrorId, decision.state.open, this.clock.now());
       this.publisher.state(await this.render(mirrorId, decision.state, urlTimeoutMs));
       return;
     }

@@ -11,13 +11,19 @@ export interface LooksSettings extends LooksRules {
   newLookUrlTimeoutMs: number;
   /** A mirror's state is forgotten this long after its last change. */
   stateTtlMs: number;
+  /** The state of each mirror with a session on screen is sent again this often. */
+  refreshMs: number;
 }
 
 /** The looks part of the environment. */
 export function looksSettings(
   config: Pick<
     AppConfig,
-    'LOOKS_COUNTDOWN_SECONDS' | 'LOOKS_PHOTO_WAIT_MS' | 'LOOKS_URL_TIMEOUT_MS' | 'PHOTO_URL_TIMEOUT_MS'
+    | 'LOOKS_COUNTDOWN_SECONDS'
+    | 'LOOKS_PHOTO_WAIT_MS'
+    | 'LOOKS_URL_TIMEOUT_MS'
+    | 'LOOKS_REFRESH_MS'
+    | 'PHOTO_URL_TIMEOUT_MS'
   >,
 ): LooksSettings {
   return {
@@ -26,5 +32,6 @@ export function looksSettings(
     urlTimeoutMs: config.LOOKS_URL_TIMEOUT_MS,
     newLookUrlTimeoutMs: config.PHOTO_URL_TIMEOUT_MS,
     stateTtlMs: 24 * 3600 * 1000,
+    refreshMs: config.LOOKS_REFRESH_MS,
   };
 }
