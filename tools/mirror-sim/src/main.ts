@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { busInboxPrefix, isValidMirrorId } from '@mirror/contracts';
+import { busInboxPrefix, isValidMirrorId, type LooksState } from '@mirror/contracts';
 import { NatsClient } from '@mirror/nats';
 import pino from 'pino';
 import { defaultSequence, folderSequence, videoSequence, type Frame } from './frames';
@@ -18,7 +18,7 @@ const USAGE = `mirror-sim — behaves like a fitting mirror on NATS
   --frames PATH      a folder of images or a video file (video needs ffmpeg); default: a built-in visit
   --fps N            frames per second                    (default: 5)
   --loop             repeat the frames forever
-  --auto-photo S     take a photo S seconds into each session (default: 0 = only on thumbs_up)
+  --auto-photo S     take a photo S seconds into each session (default: 0 = only when binding asks: take-photo after a thumbs-up)
   --screen-port P    serve the mirror screen page on P    (default: 8088; 0 = any free port; -1 = none)
   --help`;
 
@@ -90,6 +90,20 @@ async function main() {
       `photo taken (${p.reason}): ${p.photoId}, ${Math.round(p.bytes / 1024)} KB, session ${p.sessionId ?? 'none'}`,
     ),
   );
+  mirror.on('looks', (l: LooksState) => {
+    if (!l.sessionId) return;
+    const shown = l.looks.findIndex((look) => look.photoId === l.current) + 1;
+    const marks = [
+      l.countdown && 'countdown',
+      l.compare && `compare with ${l.compare.with}`,
+      l.paused && 'paused',
+      l.details && 'details',
+    ].filter(Boolean);
+    say(
+      `looks: ${l.looks.length}${shown ? `, showing ${shown}` : ''}, ${l.looks.filter((x) => x.favourite).length} ★` +
+        `${marks.length ? ` (${marks.join(', ')})` : ''}${l.feedback ? ` — ${l.feedback}` : ''}`,
+    );
+  });
   mirror.on('error', (e: Error) => say(`error: ${e.message}`));
 
   const screen = screenPort >= 0 ? new ScreenServer(mirror) : undefined;

@@ -26,7 +26,7 @@ export interface MirrorSimulatorOptions {
   /** The camera's rate: the frame sequence advances at it; frames are sent at most this often. */
   fps: number;
   loop: boolean;
-  /** In a session, take a photo this many seconds after it started (0: only on thumbs_up). */
+  /** In a session, take a photo this many seconds after it started (0: only when binding asks, after a thumbs-up's countdown). */
   autoPhotoAfterSeconds: number;
 }
 
