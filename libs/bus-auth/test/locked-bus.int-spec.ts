@@ -86,13 +86,16 @@ describe('a locked bus', () => {
     const frames = vision.collect(names.subject(FramePartitions.all));
     await vision.nc.flush();
     const ids = Array.from({ length: 24 }, (_, i) => `pm-${i * 7919}`);
-    await Promise.all(
-      ids.map(async (id) => {
-        const mirror = await bus.connect(await bus.authority.issueMirror(id, { namespace: names.prefix }));
-        mirror.nc.publish(names.subject(`mirror.${id}.frame`), 'jpeg');
-        await mirror.nc.flush();
-      }),
+    // credentials first (signing is CPU work), then one connection at a time: a client busy signing
+    // while the server waits for its CONNECT would hit the server's authentication timeout
+    const credentials = await Promise.all(
+      ids.map((id) => bus.authority.issueMirror(id, { namespace: names.prefix })),
     );
+    for (const [i, credential] of credentials.entries()) {
+      const mirror = await bus.connect(credential);
+      mirror.nc.publish(names.subject(`mirror.${ids[i]}.frame`), 'jpeg');
+      await mirror.nc.flush();
+    }
     await waitFor(() => frames.messages.length === ids.length, 5000);
     const expected = ids.map((id) => names.subject(`vision.frame.${FramePartitions.of(id)}.${id}`));
     expect(frames.messages.map((m) => m.subject).sort()).toEqual(expected.sort());

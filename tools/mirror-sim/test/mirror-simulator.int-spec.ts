@@ -1,4 +1,10 @@
-import { MirrorSubjects, mirrorDisplay, mirrorGesture, mirrorControl } from '@mirror/contracts';
+import {
+  FramePartitions,
+  MirrorSubjects,
+  mirrorDisplay,
+  mirrorGesture,
+  mirrorControl,
+} from '@mirror/contracts';
 import {
   MirrorSimulator,
   ScreenServer,
@@ -53,7 +59,10 @@ describe(MirrorSimulator.name, () => {
 
   it('publishes JPEG frames with ts and seq headers', async () => {
     const got: Msg[] = [];
-    const sub = nats.subscribe(MirrorSubjects.of('frame', mirrorId), (m) => void got.push(m));
+    const sub = nats.subscribe(
+      `vision.frame.${FramePartitions.of(mirrorId)}.${mirrorId}`,
+      (m) => void got.push(m),
+    ); // where the bus maps the mirror's frames
     sut.start([{ jpeg: await emptyFrame(), label: 'empty' }]);
     await waitFor(() => got.length >= 3);
     sub.unsubscribe();
@@ -65,7 +74,10 @@ describe(MirrorSimulator.name, () => {
 
   it('sends frames at the rate session-vision asks for, never above its camera, while the scene keeps time', async () => {
     const got: Msg[] = [];
-    const sub = nats.subscribe(MirrorSubjects.of('frame', mirrorId), (m) => void got.push(m));
+    const sub = nats.subscribe(
+      `vision.frame.${FramePartitions.of(mirrorId)}.${mirrorId}`,
+      (m) => void got.push(m),
+    ); // where the bus maps the mirror's frames
     const sequence = Array.from({ length: 40 }, (_, i) => ({
       jpeg: Buffer.from([0xff, 0xd8, i]),
       label: `f${i}`,
