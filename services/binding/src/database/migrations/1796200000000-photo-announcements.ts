@@ -18,16 +18,15 @@ export class PhotoAnnouncements1796200000000 implements MigrationInterface {
         last_outcome varchar(16),
         updated_at timestamptz NOT NULL
       )`);
-    // the announcer looks at recent claims only (WeChat's 48-hour window)
-    await q.query(`CREATE INDEX bindings_claimed_at_idx ON bindings (claimed_at)`);
+    // the announcer looks at recent claims only (WeChat's 48-hour window), through bindings_claimed_at_idx,
+    // which migration ChannelStatistics creates
     await q.query(
-      `CREATE INDEX photos_session_stored_idx ON photos (session_id, stored_at) WHERE status = 'stored'`,
+      `CREATE INDEX IF NOT EXISTS photos_session_stored_idx ON photos (session_id, stored_at) WHERE status = 'stored'`,
     );
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX photos_session_stored_idx`);
-    await q.query(`DROP INDEX bindings_claimed_at_idx`);
     await q.query(`DROP TABLE photo_announcements`);
   }
 }
