@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { ulid } from 'ulid';
-import { Events, MirrorSubjects, Requests, mirrorControl } from '@mirror/contracts';
+import { Events, MirrorSubjects, Requests, mirrorControl, mirrorStatus } from '@mirror/contracts';
 import { bootstrapService } from '@mirror/platform';
-import { serviceNatsEnv, testEnv } from '@mirror/testing';
+import { serviceNatsEnv, testEnv, waitFor } from '@mirror/testing';
 import { BindingHarness } from '@mirror/svc-binding/test/support/binding-harness';
 import { confirmAs } from '@mirror/svc-binding/test/support/confirm';
 import { caughtUp } from '@mirror/svc-binding/test/support/state';
@@ -157,7 +157,16 @@ describe('shop console (staff web console)', () => {
 
   it('shows a mirror live: online from the frames session-vision acknowledges, updating by itself', async () => {
     const page = await signIn('mgr-a');
-    await page.goto(`${base}/mirrors/ca-2`);
+    // what the mirror says of itself: its software version is shown as reported
+    h.bus.emit(mirrorStatus, MirrorSubjects.of('status', 'ca-2'), {
+      version: 'acme-mirror 2.4.1',
+      fps: 2,
+      startedAt: new Date().toISOString(),
+    });
+    await waitFor(async () => {
+      await page.goto(`${base}/mirrors/ca-2`);
+      return (await page.content()).includes('版本：acme-mirror 2.4.1');
+    }, 10_000);
     expect(await page.locator('#live [data-field="online"]').textContent()).toBe('离线');
     expect(await figures(page, 'today')).toEqual(
       expect.objectContaining({ sessionsStarted: '1', claims: '1', qrToScanP50Seconds: '20 秒' }),

@@ -86,6 +86,7 @@ describe(BusAuthority.name, () => {
     expect(user.pub?.allow?.sort()).toEqual([
       't1.mirror.m-1.frame',
       't1.mirror.m-1.photo',
+      't1.mirror.m-1.status',
       't1.vision.frame.*.m-1',
     ]);
     expect(credential.inboxPrefix).toBe('_INBOX_t1_m-1');

@@ -9,7 +9,12 @@ describe(mirrorPermissions.name, () => {
   it('lets a mirror publish its own frames and photos and read its own display, gestures, control and looks', () => {
     const sut = mirrorPermissions('m-1');
     // frames also under the partitioned subject the server maps them to, and only its own id there
-    expect(sut.pub.allow.sort()).toEqual(['mirror.m-1.frame', 'mirror.m-1.photo', 'vision.frame.*.m-1']);
+    expect(sut.pub.allow.sort()).toEqual([
+      'mirror.m-1.frame',
+      'mirror.m-1.photo',
+      'mirror.m-1.status',
+      'vision.frame.*.m-1',
+    ]);
     expect(sut.sub.allow.sort()).toEqual([
       '_INBOX_m-1.>',
       'mirror.m-1.control',
@@ -25,6 +30,7 @@ describe(mirrorPermissions.name, () => {
     expect(sut.pub.allow.sort()).toEqual([
       't1.mirror.m-1.frame',
       't1.mirror.m-1.photo',
+      't1.mirror.m-1.status',
       't1.vision.frame.*.m-1',
     ]);
     expect(sut.sub.allow).toContain('_INBOX_t1_m-1.>');

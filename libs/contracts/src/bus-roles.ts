@@ -160,7 +160,7 @@ export const BUS_ROLES: Readonly<Record<BusRoleName, BusRole>> = {
   }),
   'shop-console': role({
     requests: subjects(Requests.statsGet, Requests.mirrorsList),
-    listens: [perMirror('control')],
+    listens: [perMirror('control'), MirrorSubjects.all('status')],
   }),
   registrar: role({
     requests: subjects(Requests.qrIssue),
@@ -168,7 +168,7 @@ export const BUS_ROLES: Readonly<Record<BusRoleName, BusRole>> = {
   mirror: role({
     // a photo is published with an ack into PHOTOS_IN: no JetStream API is needed for that
     publishes: [MirrorSubjects.all('photo')],
-    emits: [MirrorSubjects.all('frame')],
+    emits: [MirrorSubjects.all('frame'), MirrorSubjects.all('status')],
     listens: [
       MirrorSubjects.all('display'),
       MirrorSubjects.all('gesture'),
@@ -279,7 +279,15 @@ export function rolesOn(subject: string): { producers: BusRoleName[]; consumers:
 
 /** Every subject the contracts define, as contract subjects (per-mirror ones with `*` for the id). */
 export function contractSubjects(): string[] {
-  const mirrorChannels: MirrorChannel[] = ['frame', 'photo', 'display', 'gesture', 'control', 'looks'];
+  const mirrorChannels: MirrorChannel[] = [
+    'frame',
+    'photo',
+    'display',
+    'gesture',
+    'control',
+    'looks',
+    'status',
+  ];
   return [
     ...Object.values(Events).map((e) => e.subject),
     ...Object.values(Requests).map((r) => r.subject),

@@ -4,7 +4,8 @@ import { isoTime, mirrorId, photoId, sessionId, isValidMirrorId } from './primit
 import { ContractViolationError } from './contract-violation.error';
 
 /** Per-mirror subjects: `mirror.<mirrorId>.<channel>`. */
-export type MirrorChannel = 'frame' | 'photo' | 'display' | 'gesture' | 'vision' | 'control' | 'looks';
+export type MirrorChannel =
+  'frame' | 'photo' | 'display' | 'gesture' | 'vision' | 'control' | 'looks' | 'status';
 
 export const MirrorSubjects = {
   /** Wildcard matching one channel of every mirror, e.g. `mirror.*.frame`. */
@@ -20,7 +21,7 @@ export const MirrorSubjects = {
   },
   /** Extracts the mirror id from a per-mirror subject (namespace already stripped); null if malformed. */
   parse(subject: string): { mirrorId: string; channel: MirrorChannel } | null {
-    const m = /^mirror\.([^.]+)\.(frame|photo|display|gesture|vision|control|looks)$/.exec(subject);
+    const m = /^mirror\.([^.]+)\.(frame|photo|display|gesture|vision|control|looks|status)$/.exec(subject);
     if (!m || !isValidMirrorId(m[1])) return null;
     return { mirrorId: m[1], channel: m[2] as MirrorChannel };
   },
@@ -133,3 +134,22 @@ export type ControlMessage = z.infer<typeof controlSchema>;
 export type FrameRateControl = Extract<ControlMessage, { kind: 'frame-rate' }>;
 export type TakePhotoControl = Extract<ControlMessage, { kind: 'take-photo' }>;
 export const mirrorControl = defineMessage('mirror.*.control', controlSchema);
+
+/** How often a mirror says it is there (`mirror.<id>.status`); a mirror silent for 3 periods is offline. */
+export const MIRROR_STATUS_INTERVAL_MS = 30_000;
+
+/**
+ * `mirror.<id>.status` (core NATS): a mirror's sign of life, at start and every MIRROR_STATUS_INTERVAL_MS:
+ * its software version and the frame rate it sends now (the staff console shows both).
+ */
+export const mirrorStatusSchema = z.object({
+  v: z.literal(1).default(1),
+  /** The mirror's software version, as its maker names it. */
+  version: z.string().min(1).max(40),
+  /** Frames per second it sends now (0: camera off). */
+  fps: z.number().min(0).max(FRAME_RATE_LIMITS.max),
+  /** When the mirror started, ISO time. */
+  startedAt: isoTime,
+});
+export type MirrorStatus = z.infer<typeof mirrorStatusSchema>;
+export const mirrorStatus = defineMessage('mirror.*.status', mirrorStatusSchema);

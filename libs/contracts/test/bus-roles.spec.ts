@@ -103,7 +103,7 @@ describe('BUS_ROLES', () => {
     expect(namedSubjects(sut).every((s) => /^mirror\.\*\.[a-z]+$/.test(s))).toBe(true);
     expect(sut).toMatchObject({ declares: [], consumes: [], serves: [], requests: [], kvBuckets: [] });
     expect(sut.publishes).toEqual(['mirror.*.photo']);
-    expect(sut.emits).toEqual(['mirror.*.frame']);
+    expect(sut.emits).toEqual(['mirror.*.frame', 'mirror.*.status']);
   });
 });
 

@@ -1,11 +1,13 @@
 import { EventEmitter } from 'node:events';
 import {
+  MIRROR_STATUS_INTERVAL_MS,
   MirrorSubjects,
   decode,
   mirrorControl,
   mirrorDisplay,
   mirrorGesture,
   mirrorLooks,
+  mirrorStatus,
   type ControlMessage,
   type FrameRateControl,
   type LooksState,
@@ -28,7 +30,14 @@ export interface MirrorSimulatorOptions {
   loop: boolean;
   /** In a session, take a photo this many seconds after it started (0: only when binding asks, after a thumbs-up's countdown). */
   autoPhotoAfterSeconds: number;
+  /** The software version it reports on `mirror.<id>.status` (default: mirror-sim's package version). */
+  version?: string;
+  /** How often it reports its status (default MIRROR_STATUS_INTERVAL_MS). */
+  statusIntervalMs?: number;
 }
+
+/** mirror-sim's own version: what a simulated mirror reports unless told otherwise. */
+export const MIRROR_SIM_VERSION = `mirror-sim ${(require('../package.json') as { version: string }).version}`;
 
 export interface PhotoTaken {
   photoId: string;
@@ -56,6 +65,8 @@ export class MirrorSimulator extends EventEmitter {
   private sendEveryMs: number;
   private lastSentAt = -Infinity;
   private autoPhoto?: NodeJS.Timeout;
+  private statusTimer?: NodeJS.Timeout;
+  private readonly startedAt = new Date().toISOString();
   /** Photo ids asked for (shot or scheduled): a repeated command is one photo. */
   private readonly photoIds = new Set<string>();
   private readonly shots = new Set<NodeJS.Timeout>();
@@ -118,6 +129,20 @@ export class MirrorSimulator extends EventEmitter {
     };
     tick(); // the camera is live from the start: a gesture never finds the mirror without a frame
     this.timer = setInterval(tick, 1000 / this.options.fps);
+    this.reportStatus();
+    this.statusTimer = setInterval(
+      () => this.reportStatus(),
+      this.options.statusIntervalMs ?? MIRROR_STATUS_INTERVAL_MS,
+    );
+  }
+
+  /** Its sign of life: version, the rate it sends frames at now, when it started. */
+  private reportStatus(): void {
+    this.nats.emit(mirrorStatus, MirrorSubjects.of('status', this.options.mirrorId), {
+      version: this.options.version ?? MIRROR_SIM_VERSION,
+      fps: this.timer ? Math.round((1000 / this.sendEveryMs) * 100) / 100 : 0,
+      startedAt: this.startedAt,
+    });
   }
 
   private onControl(message: ControlMessage): void {
@@ -226,6 +251,7 @@ export class MirrorSimulator extends EventEmitter {
 
   async stop(): Promise<void> {
     this.stopFrames();
+    clearInterval(this.statusTimer);
     clearTimeout(this.autoPhoto);
     for (const shot of this.shots) clearTimeout(shot);
     this.shots.clear();

@@ -1,11 +1,15 @@
 import {
   FramePartitions,
   MirrorSubjects,
+  decode,
+  mirrorControl,
   mirrorDisplay,
   mirrorGesture,
-  mirrorControl,
+  mirrorStatus,
+  type MirrorStatus,
 } from '@mirror/contracts';
 import {
+  MIRROR_SIM_VERSION,
   MirrorSimulator,
   ScreenServer,
   defaultSequence,
@@ -55,6 +59,32 @@ describe(MirrorSimulator.name, () => {
   afterAll(async () => {
     await nats.drain();
     await deleteNamespaceStreams(namespace);
+  });
+
+  it('reports its version and frame rate on mirror.<id>.status at start and then every interval', async () => {
+    const statuses: MirrorStatus[] = [];
+    const sub = nats.subscribe(MirrorSubjects.of('status', 'sim-status-1'), (m) => {
+      statuses.push(decode(mirrorStatus, m.data));
+    });
+    await nats.nc.flush();
+    const reporting = new MirrorSimulator(nats, {
+      mirrorId: 'sim-status-1',
+      fps: 10,
+      loop: true,
+      autoPhotoAfterSeconds: 0,
+      version: 'acme-mirror 2.4.1',
+      statusIntervalMs: 200,
+    });
+    try {
+      reporting.start([{ jpeg: await emptyFrame(), label: 'empty' }]);
+      await waitFor(() => statuses.length >= 3, 5000);
+      expect(statuses[0]).toMatchObject({ version: 'acme-mirror 2.4.1', fps: 10 });
+      expect(new Set(statuses.map((st) => st.startedAt)).size).toBe(1);
+    } finally {
+      await reporting.stop();
+      sub.unsubscribe();
+    }
+    expect(MIRROR_SIM_VERSION).toMatch(/^mirror-sim \d+\.\d+\.\d+$/);
   });
 
   it('publishes JPEG frames with ts and seq headers', async () => {

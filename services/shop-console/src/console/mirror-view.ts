@@ -12,7 +12,7 @@ export interface MirrorView {
   inSession: boolean;
   lastPhotoAt: string | null;
   lastSeenAt: string | null;
-  /** Mirrors do not report their software version on the bus yet. */
+  /** The software version the mirror last reported (`mirror.<id>.status`); null before it has. */
   version: string | null;
   codeUrls: { png: string; svg: string } | null;
 }

@@ -35,7 +35,7 @@ export class MirrorsService {
         inSession: m.openSession !== null || (online && heard!.inSession),
         lastPhotoAt: m.lastPhotoAt,
         lastSeenAt: m.lastSeenAt,
-        version: null,
+        version: this.heartbeats.lastStatus(m.mirrorId)?.version ?? null,
         codeUrls: this.codeUrls(m.mirrorId),
       };
     });
