@@ -126,10 +126,13 @@ describe('channel statistics (binding.stats.get)', () => {
       await emit(Events.qrScanned, event);
       return event;
     };
+    // the first scan of a code claims it as binding handles it: each claim is in before its rival comes
     const u1 = await scan(s1, user(1), 12, true); // claims S1
+    await caughtUp(h);
     await scan(s1, user(2), 20, true); // someone else's
     await scan(s1, user(1), 25, false); // the claimer again
     const u3 = await scan(s4, user(3), 30, false); // claims S4
+    await caughtUp(h);
     const u4 = await scan(s4, user(4), 50, true); // someone else's, unfollows a minute later
     const u5 = await scan(s5, user(5), 5, true); // claims S5
     await emit(Events.qrScanned, {
