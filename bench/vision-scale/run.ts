@@ -1,33 +1,46 @@
 /**
- * bench/vision-scale — session-vision replicas sharing the frame partitions.
+ * bench/vision-scale — session-vision replicas sharing the frame partitions, and what an idle mirror costs.
  *
- * BENCH_MIRRORS simulated mirrors (BENCH_PEOPLE with a person standing at BENCH_PERSON_FPS, the rest an
- * empty room at BENCH_EMPTY_FPS) publish `mirror.<id>.frame` as real mirrors do; the server maps each to its
- * partition. One replica is started (the baseline, R = 1), then a second and a third join the same running
- * fleet; at each size, once the partitions are balanced, every mirror is served and every person's session
- * has started, the bench measures BENCH_SECONDS: per replica the frames received and what became of them,
- * CPU seconds (process_cpu_seconds_total), partitions and mirrors; frame latency from the replicas'
- * histogram. Before partitioning, every replica received every frame (1.0× R = 1 each, R× in total).
+ * Part 1, scale-out. BENCH_MIRRORS simulated mirrors (BENCH_PEOPLE with a person standing at
+ * BENCH_PERSON_FPS, the rest an empty room at BENCH_EMPTY_FPS; frames of mirror-sim's shipped sequence)
+ * publish `mirror.<id>.frame` as real mirrors do; the server maps each to its partition. One replica is
+ * started (R = 1), then more join the same running fleet (BENCH_REPLICAS, 1,2,4); at each size, once the
+ * partitions are balanced, every mirror is served and every person's session has started, the bench
+ * measures BENCH_SECONDS: per replica the frames received and what became of them, CPU seconds
+ * (process_cpu_seconds_total); from the NATS server's monitor (`/connz`) the bytes it delivered to the
+ * replicas' connections against the JPEG bytes the cameras published (before partitioning every replica
+ * received every frame: R× the bytes); frame latency (capture → handled) from the replicas' histogram.
+ *
+ * Part 2, idle mirrors per core. One replica with one detection worker (VISION_WORKERS=1), empty rooms:
+ * BENCH_IDLE_FIXED_MIRRORS at a fixed 10 fps (few enough that the worker is not saturated, so what it spends
+ * is what 10 fps costs), then BENCH_IDLE_MIRRORS at the rate session-vision advises them on
+ * `mirror.<id>.control` (frames on demand; VISION_IDLE_FPS, 2 by default). The replica's CPU seconds
+ * (main thread and worker) per mirror-second at each rate give the mirrors one core holds (1 / that). Then
+ * that many idle mirrors (at most BENCH_IDLE_MAX), and 20 when that is fewer, run at the advised rate for a
+ * window each, to see whether the replica keeps up: every frame received, none dropped or stale.
  *
  * Run: bash scripts/infra.sh && source .infra/env && node -r ./scripts/register-ts.js bench/vision-scale/run.ts
- * Env: BENCH_REPLICAS (1,2,3), BENCH_MIRRORS (12), BENCH_PEOPLE (4), BENCH_PERSON_FPS (10),
- * BENCH_EMPTY_FPS (2), BENCH_SECONDS (20), BENCH_WORKERS (detection workers per replica; 0 = one per core).
+ * Env: BENCH_REPLICAS (1,2,4), BENCH_MIRRORS (12), BENCH_PEOPLE (4), BENCH_PERSON_FPS (10),
+ * BENCH_EMPTY_FPS (2), BENCH_SECONDS (15), BENCH_WORKERS (detection workers per replica in part 1; 0 = one
+ * per core), BENCH_IDLE_FIXED_MIRRORS (5), BENCH_IDLE_MIRRORS (10),
+ * BENCH_IDLE_SECONDS (15), BENCH_IDLE_MAX (60), NATS_MONITOR_URL
+ * (default http://127.0.0.1:$NATS_MONITOR_PORT, 8223 as scripts/infra.sh starts it).
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { FRAME_PARTITIONS, FramePartitions } from '@mirror/contracts';
+import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
+import { controlSchema, FRAME_PARTITIONS, FramePartitions } from '@mirror/contracts';
+import { emptyFrame, personFrame } from '@mirror/mirror-sim';
 import {
   connectTestNats,
   deleteNamespaceStreams,
   serviceNatsEnv,
+  testNatsAuth,
   uniqueName,
   waitFor,
 } from '@mirror/testing';
-import { emptyFrame, personFrame } from '@mirror/svc-session-vision/test/support/frames';
 import { MirrorCamera } from '@mirror/svc-session-vision/test/support/mirror-camera';
 import { Replica } from '@mirror/svc-session-vision/test/support/replica';
 import { allSessionEvents, flushRedis } from '@mirror/svc-session-vision/test/support/session-events';
-import { CpuMeter, pidListeningOn } from '../support/process-cpu';
 import {
   addBuckets,
   bucketDelta,
@@ -37,16 +50,34 @@ import {
   value,
   type ReplicaReading,
 } from './metrics';
+import {
+  connectionDelta,
+  named,
+  natsMonitorUrl,
+  readConnections,
+  replicasOf,
+  type ConnectionTraffic,
+} from './nats-monitor';
 import { Traffic } from './traffic';
 
-const REPLICAS = (process.env.BENCH_REPLICAS ?? '1,2,3').split(',').map(Number);
+const REPLICAS = (process.env.BENCH_REPLICAS ?? '1,2,4').split(',').map(Number);
 const MIRRORS = Number(process.env.BENCH_MIRRORS ?? 12);
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 4);
 const PERSON_FPS = Number(process.env.BENCH_PERSON_FPS ?? 10);
 const EMPTY_FPS = Number(process.env.BENCH_EMPTY_FPS ?? 2);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const WORKERS = process.env.BENCH_WORKERS ?? '0';
+const IDLE_MIRRORS = Number(process.env.BENCH_IDLE_MIRRORS ?? 10);
+const IDLE_FIXED_MIRRORS = Number(process.env.BENCH_IDLE_FIXED_MIRRORS ?? 5);
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 15);
+const IDLE_MAX = Number(process.env.BENCH_IDLE_MAX ?? 60);
+const FIXED_FPS = 10;
 const OUTCOMES = ['analysed', 'duplicate', 'dropped', 'stale', 'not-mine', 'not-owner'] as const;
+/** The cameras publish on a connection of their own, so the server's count of what they sent is theirs alone. */
+const CAMERAS = 'vision-scale-cameras';
+/** Targets of the scale-out: bytes delivered to all replicas / bytes published, at most; idle mirrors per core, at least. */
+const MAX_BYTES_RATIO = 1.05;
+const MIN_IDLE_PER_CORE = 20;
 
 interface ReplicaFigures {
   id: string;
@@ -59,14 +90,19 @@ interface ReplicaFigures {
   cpu: number;
 }
 
-interface Step {
-  replicas: number;
+/** One measured window: what the cameras sent, what the replicas made of it, what NATS carried. */
+interface Window {
   seconds: number;
   sent: number;
+  /** JPEG bytes the cameras sent. */
+  published: number;
+  /** The cameras' connection as the server counts it (in_*: what it received from them, headers included). */
+  cameras: ConnectionTraffic;
+  /** The replicas' connections (out_*: everything the server delivered to them). */
+  delivered: ConnectionTraffic;
   perReplica: ReplicaFigures[];
   received: number;
   cpu: number;
-  natsCpu: number | undefined;
   p50: number;
   p99: number;
   handled: number;
@@ -74,8 +110,23 @@ interface Step {
   load: number;
 }
 
+interface Step extends Window {
+  replicas: number;
+}
+
+interface IdleFigures {
+  advisedFps: number;
+  fixed: Window & { mirrors: number };
+  onDemand: Window & { mirrors: number };
+  /** CPU seconds per mirror-second at the fixed rate and at the advised one. */
+  perMirrorSecond: { fixed: number; onDemand: number };
+  checks: (Window & { mirrors: number })[];
+}
+
 const shares = (n: number) =>
   Array.from({ length: n }, (_, i) => Math.floor(FRAME_PARTITIONS / n) + (i < FRAME_PARTITIONS % n ? 1 : 0));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sum = (xs: number[]) => xs.reduce((n, x) => n + x, 0);
 
 async function main(): Promise<void> {
   const natsUrl = process.env.NATS_URL;
@@ -84,69 +135,122 @@ async function main(): Promise<void> {
     throw new Error('NATS_URL and REDIS_URL are not set: run bash scripts/infra.sh && source .infra/env');
   }
   if (PEOPLE > MIRRORS || REPLICAS.some((r, i) => !(r >= 1) || (i > 0 && r <= REPLICAS[i - 1]))) {
-    throw new Error('BENCH_REPLICAS must grow (e.g. 1,2,3) and BENCH_PEOPLE be at most BENCH_MIRRORS');
+    throw new Error('BENCH_REPLICAS must grow (e.g. 1,2,4) and BENCH_PEOPLE be at most BENCH_MIRRORS');
   }
+  if (!(IDLE_MIRRORS >= 1) || !(IDLE_FIXED_MIRRORS >= 1) || !(IDLE_MAX >= IDLE_MIRRORS)) {
+    throw new Error(
+      'BENCH_IDLE_MIRRORS and BENCH_IDLE_FIXED_MIRRORS must be at least 1, BENCH_IDLE_MAX at least BENCH_IDLE_MIRRORS',
+    );
+  }
+  await readConnections().catch((err: unknown) => {
+    throw new Error(`the NATS monitor at ${natsMonitorUrl()} does not answer (${String(err)})`);
+  });
+  const [empty, person] = await Promise.all([emptyFrame(), personFrame(250)]);
+  const nc = await connectTestNats(natsUrl);
+  const camerasNc = await connectCameras(natsUrl);
+  const t0 = Date.now();
+  const loadAtStart = loadavg()[0];
+  console.log(
+    `vision-scale bench: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), load ${loadAtStart.toFixed(1)}; ` +
+      `part 1: ${MIRRORS} mirrors (${PEOPLE} with a person at ${PERSON_FPS} fps, ${MIRRORS - PEOPLE} empty at ` +
+      `${EMPTY_FPS} fps: ${PEOPLE * PERSON_FPS + (MIRRORS - PEOPLE) * EMPTY_FPS} frames/s), replicas ${REPLICAS.join(', ')}, ` +
+      `${SECONDS} s per size; part 2: ${IDLE_FIXED_MIRRORS} empty rooms at ${FIXED_FPS} fps, ${IDLE_MIRRORS} at the advised rate on one replica with one worker, ${IDLE_SECONDS} s each`,
+  );
+  try {
+    const scale = await scaleOut(natsUrl, redisUrl, nc, camerasNc, { empty, person });
+    const idle = await idleCapacity(natsUrl, redisUrl, nc, camerasNc, empty);
+    printScale(scale.steps);
+    console.log(
+      `\nsessions over part 1: ${scale.started} started, ${scale.ended} ended (${PEOPLE} people standing throughout: ` +
+        `${scale.started === PEOPLE && scale.ended === 0 ? 'one each, none lost in a hand-over' : 'NOT one each'})`,
+    );
+    printIdle(idle);
+    printVerdict(scale.steps, idle);
+    const loads = [...scale.steps, idle.fixed, idle.onDemand, ...idle.checks].map((w) => w.load);
+    console.log(
+      `\nmachine load (1-minute average): ${loadAtStart.toFixed(1)} at the start, ` +
+        `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} at the windows' ends; ` +
+        `whole bench ${((Date.now() - t0) / 1000).toFixed(0)} s, ${new Date().toISOString()}`,
+    );
+  } finally {
+    await camerasNc.close();
+    await nc.close();
+  }
+}
+
+/** The cameras' own connection (the harness user, under the name CAMERAS). */
+async function connectCameras(servers: string): Promise<NatsConnection> {
+  const { creds } = await testNatsAuth();
+  return connect({
+    servers,
+    name: CAMERAS,
+    ...(creds ? { authenticator: credsAuthenticator(new TextEncoder().encode(creds)) } : {}),
+  });
+}
+
+async function startReplica(
+  id: string,
+  ns: string,
+  natsUrl: string,
+  redisUrl: string,
+  workers: string,
+): Promise<Replica> {
+  const t = Date.now();
+  const replica = await Replica.start(id, {
+    NATS_URL: natsUrl,
+    NATS_NAMESPACE: ns,
+    ...(await serviceNatsEnv('session-vision', ns)),
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: `${ns}:`,
+    VISION_WORKERS: workers,
+  });
+  console.log(`${id} ready in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  return replica;
+}
+
+async function scaleOut(
+  natsUrl: string,
+  redisUrl: string,
+  nc: NatsConnection,
+  camerasNc: NatsConnection,
+  frames: { empty: Uint8Array; person: Uint8Array },
+): Promise<{ steps: Step[]; started: number; ended: number }> {
   const ns = uniqueName('vscalebench');
-  const [empty, person] = await Promise.all([emptyFrame(), personFrame('standing', 240, 400)]);
-  const nc: NatsConnection = await connectTestNats(natsUrl);
   const ids = Array.from({ length: MIRRORS }, (_, i) => `bench-${i}`);
   const people = new Set(ids.slice(0, PEOPLE));
   const traffic = new Traffic(
-    nc,
+    camerasNc,
     ids.map((id) => ({
-      camera: new MirrorCamera(nc, ns, id),
-      frame: people.has(id) ? person : empty,
+      camera: new MirrorCamera(camerasNc, ns, id),
+      frame: people.has(id) ? frames.person : frames.empty,
       fps: people.has(id) ? PERSON_FPS : EMPTY_FPS,
     })),
   );
   const replicas: Replica[] = [];
   const steps: Step[] = [];
-  const natsPid = pidListeningOn(Number(new URL(natsUrl).port || 4222));
-  const t0 = Date.now();
-  console.log(
-    `vision-scale bench: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${MIRRORS} mirrors ` +
-      `(${PEOPLE} with a person at ${PERSON_FPS} fps, ${MIRRORS - PEOPLE} empty at ${EMPTY_FPS} fps: ` +
-      `${PEOPLE * PERSON_FPS + (MIRRORS - PEOPLE) * EMPTY_FPS} frames/s), ${SECONDS} s per size, namespace ${ns}`,
-  );
-
   try {
     traffic.start();
     for (const size of REPLICAS) {
       while (replicas.length < size) {
-        const t = Date.now();
-        replicas.push(
-          await Replica.start(`${ns}-r${replicas.length + 1}`, {
-            NATS_URL: natsUrl,
-            NATS_NAMESPACE: ns,
-            ...(await serviceNatsEnv('session-vision', ns)),
-            REDIS_URL: redisUrl,
-            REDIS_KEY_PREFIX: `${ns}:`,
-            VISION_WORKERS: WORKERS,
-          }),
-        );
-        console.log(`replica ${replicas.length} ready in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+        replicas.push(await startReplica(`${ns}-r${replicas.length + 1}`, ns, natsUrl, redisUrl, WORKERS));
       }
       const t = Date.now();
       await settle(replicas, ids, nc, ns, PEOPLE);
       console.log(
         `R = ${size}: balanced, every mirror served once, ${PEOPLE} sessions open (${((Date.now() - t) / 1000).toFixed(1)} s)`,
       );
-      steps.push(await measure(size, replicas, traffic, natsPid));
+      steps.push({ replicas: size, ...(await measure(ns, replicas, traffic, SECONDS)) });
     }
     // one session per person from start to end: the replicas joining moved mirrors without a second one
     const events = await allSessionEvents(nc, ns);
-    const started = events.filter((e) => e.subject.endsWith('session.started')).length;
-    const ended = events.filter((e) => e.subject.endsWith('session.ended')).length;
-    print(steps);
-    console.log(
-      `\nsessions over the whole run: ${started} started, ${ended} ended (${PEOPLE} people standing throughout: ` +
-        `${started === PEOPLE && ended === 0 ? 'one each, none lost in a hand-over' : 'NOT one each'})`,
-    );
-    console.log(`whole bench: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    return {
+      steps,
+      started: events.filter((e) => e.subject.endsWith('session.started')).length,
+      ended: events.filter((e) => e.subject.endsWith('session.ended')).length,
+    };
   } finally {
     await traffic.stop();
     await Promise.all(replicas.map((r) => r.stop()));
-    await nc.close();
     await deleteNamespaceStreams(ns, natsUrl);
     await flushRedis(`${ns}:`);
   }
@@ -177,36 +281,35 @@ async function settle(
     60_000,
     250,
   );
-  await waitFor(
-    async () =>
-      (await allSessionEvents(nc, ns)).filter((e) => e.subject.endsWith('session.started')).length >= people,
-    60_000,
-    500,
-  );
+  if (people > 0) {
+    await waitFor(
+      async () =>
+        (await allSessionEvents(nc, ns)).filter((e) => e.subject.endsWith('session.started')).length >=
+        people,
+      60_000,
+      500,
+    );
+  }
   // the mirrors that moved are running on their new replica before the window opens
-  await new Promise((r) => setTimeout(r, 2000));
+  await sleep(2000);
 }
 
-async function measure(
-  size: number,
-  replicas: Replica[],
-  traffic: Traffic,
-  natsPid: number | null,
-): Promise<Step> {
-  const readAll = () => Promise.all(replicas.map(readReplica));
-  const nats = new CpuMeter({ nats: natsPid });
-  const before = await traffic.held(async () => {
-    nats.start();
-    return { readings: await readAll(), at: Date.now() };
-  });
-  await new Promise((r) => setTimeout(r, SECONDS * 1000));
-  const after = await traffic.held(async () => ({
-    readings: await readAll(),
-    at: Date.now(),
-    nats: nats.stop().nats,
-  }));
+/**
+ * One window of `seconds`: the replicas' counters and the server's connection counters read with the
+ * cameras held at both ends, so that they line up with what was sent.
+ */
+async function measure(ns: string, replicas: Replica[], traffic: Traffic, seconds: number): Promise<Window> {
+  const read = async () => {
+    const [readings, connections] = await Promise.all([
+      Promise.all(replicas.map(readReplica)),
+      readConnections(),
+    ]);
+    return { readings, connections, at: Date.now() };
+  };
+  const before = await traffic.held(read);
+  await sleep(seconds * 1000);
+  const after = await traffic.held(read);
 
-  const sent = traffic.total(after.sent) - traffic.total(before.sent);
   const latency = new Map<number, number>();
   const perReplica = after.result.readings.map((a, i): ReplicaFigures => {
     const b: ReplicaReading = before.result.readings[i];
@@ -231,14 +334,21 @@ async function measure(
       console.warn(`warning: ${a.id}'s partitions changed during the window`);
     }
   }
+  const delivered = connectionDelta(before.result.connections, after.result.connections, replicasOf(ns));
+  if (delivered.connections !== replicas.length) {
+    throw new Error(
+      `the NATS monitor shows ${delivered.connections} replica connections, not ${replicas.length}`,
+    );
+  }
   return {
-    replicas: size,
     seconds: (after.result.at - before.result.at) / 1000,
-    sent,
+    sent: traffic.total(after.sent) - traffic.total(before.sent),
+    published: traffic.total(after.bytes) - traffic.total(before.bytes),
+    cameras: connectionDelta(before.result.connections, after.result.connections, named(CAMERAS)),
+    delivered,
     perReplica,
-    received: perReplica.reduce((n, r) => n + r.received, 0),
-    cpu: perReplica.reduce((n, r) => n + r.cpu, 0),
-    natsCpu: after.result.nats,
+    received: sum(perReplica.map((r) => r.received)),
+    cpu: sum(perReplica.map((r) => r.cpu)),
     p50: histogramQuantile(latency, 0.5) * 1000,
     p99: histogramQuantile(latency, 0.99) * 1000,
     handled: latency.get(Infinity) ?? 0,
@@ -246,14 +356,99 @@ async function measure(
   };
 }
 
-function print(steps: Step[]): void {
+/**
+ * Part 2: what an empty room costs one replica with one worker, at a fixed 10 fps and at the rate
+ * session-vision advises; then a run with as many idle mirrors as one core should hold at that rate.
+ */
+async function idleCapacity(
+  natsUrl: string,
+  redisUrl: string,
+  nc: NatsConnection,
+  camerasNc: NatsConnection,
+  empty: Uint8Array,
+): Promise<IdleFigures> {
+  const ns = uniqueName('vscaleidle');
+  const cameras = new Map<string, MirrorCamera>();
+  const cameraFor = (id: string) => {
+    if (!cameras.has(id)) cameras.set(id, new MirrorCamera(camerasNc, ns, id));
+    return cameras.get(id)!;
+  };
+  const rooms = (n: number, fps: number) =>
+    Array.from({ length: n }, (_, i) => ({ camera: cameraFor(`idle-${i}`), frame: empty, fps }));
+  // the frame-rate advice each mirror got last
+  const advice = new Map<string, { fps: number; reason: string }>();
+  const sub = nc.subscribe(`${ns}.mirror.*.control`, {
+    callback: (err, msg) => {
+      if (err) return;
+      const parsed = controlSchema.safeParse(msg.json());
+      if (parsed.success && parsed.data.kind === 'frame-rate') {
+        advice.set(msg.subject.split('.').at(-2)!, { fps: parsed.data.fps, reason: parsed.data.reason });
+      }
+    },
+  });
+  await nc.flush();
+  const replica = await startReplica(`${ns}-r1`, ns, natsUrl, redisUrl, '1');
+  const allSeenAndAdvised = async (n: number) => {
+    const ids = Array.from({ length: n }, (_, i) => `idle-${i}`);
+    await waitFor(
+      async () => {
+        const { status } = await readReplica(replica);
+        const seen = new Set(status.mirrors);
+        return ids.every((id) => seen.has(id) && advice.get(id)?.reason === 'idle');
+      },
+      30_000,
+      250,
+    );
+  };
+  // one window of `n` rooms at `fps`, once every one of them is served and has been advised
+  let traffic: Traffic | undefined;
+  const run = async (n: number, fps: number, label: string) => {
+    await traffic?.stop();
+    traffic = new Traffic(camerasNc, rooms(n, fps));
+    traffic.start();
+    await allSeenAndAdvised(n);
+    await sleep(3000);
+    const w = await measure(ns, [replica], traffic, IDLE_SECONDS);
+    console.log(`${label}: ${n} rooms × ${fps} fps, ${w.cpu.toFixed(2)} CPU s in ${w.seconds.toFixed(1)} s`);
+    return { ...w, mirrors: n };
+  };
+  try {
+    const fixed = await run(IDLE_FIXED_MIRRORS, FIXED_FPS, 'fixed rate');
+    const rates = new Set([...advice.values()].map((a) => a.fps));
+    if (rates.size !== 1) {
+      throw new Error(`the idle mirrors were advised different rates: ${[...rates].join(', ')}`);
+    }
+    const advisedFps = [...rates][0];
+    const onDemand = await run(IDLE_MIRRORS, advisedFps, 'frames on demand');
+    const perMirrorSecond = {
+      fixed: fixed.cpu / (fixed.mirrors * fixed.seconds),
+      onDemand: onDemand.cpu / (onDemand.mirrors * onDemand.seconds),
+    };
+    const perCore = Math.max(1, Math.min(IDLE_MAX, Math.floor(1 / perMirrorSecond.onDemand)));
+    const checks = [];
+    for (const n of perCore < MIN_IDLE_PER_CORE ? [perCore, MIN_IDLE_PER_CORE] : [perCore]) {
+      checks.push(await run(n, advisedFps, 'check'));
+    }
+    return { advisedFps, fixed, onDemand, perMirrorSecond, checks };
+  } finally {
+    await traffic?.stop();
+    sub.unsubscribe();
+    await replica.stop();
+    await deleteNamespaceStreams(ns, natsUrl);
+    await flushRedis(`${ns}:`);
+  }
+}
+
+const fixed = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '–');
+const int = (n: number) => n.toLocaleString('en-US');
+const mb = (n: number) => (n / 1e6).toFixed(2);
+
+function printScale(steps: Step[]): void {
   const base = steps[0];
   const baseShare = base.received / base.sent; // 1.0 when one replica receives every frame
-  const fixed = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '–');
   console.log(
-    `\nPer replica, over each window (frames sent = by all ${MIRRORS} mirrors in the window). ` +
-      `"vs R = 1" = its share of the frames sent / R = 1's share (${fixed(baseShare, 3)}); ` +
-      `before partitioning it was 1.00 for every replica.\n`,
+    `\nPart 1, per replica, over each window (frames sent = by all ${MIRRORS} mirrors in the window). ` +
+      `"vs R = 1" = its share of the frames sent / R = 1's share (${fixed(baseShare, 3)}).\n`,
   );
   console.log(
     '| R | replica | partitions | mirrors | received | sent to its partitions | vs R = 1 | analysed | duplicate | dropped | stale | not-mine | not-owner | CPU s |',
@@ -268,19 +463,81 @@ function print(steps: Step[]): void {
     }
   }
   console.log(
-    "\nTotals per fleet size (latency: capture → handled, from the replicas' histogram, interpolated within its buckets; machine load: the 1-minute load average at the window's end, other work on the same cores included).\n",
+    "\nPart 1, bytes: published = the JPEGs the cameras sent; the server's own counts from /connz: in_bytes of " +
+      "the cameras' connection (frames with their headers), out_bytes / out_msgs of the replicas' connections " +
+      '(everything delivered to them). Before partitioning delivered / published was ≈ R.\n',
   );
   console.log(
-    "| R | window s | frames sent | received, all replicas | received / sent | mean per replica vs R = 1 | analysed | dropped + stale | replicas' CPU s | NATS CPU s | latency p50 ms | p99 ms | machine load |",
+    "| R | window s | frames sent | JPEG MB published | cameras' in MB (NATS) | delivered to replicas MB (NATS) | msgs delivered | delivered / published |",
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const s of steps) {
-    const sum = (o: string) => s.perReplica.reduce((n, r) => n + r.outcomes[o], 0);
     console.log(
-      `| ${s.replicas} | ${fixed(s.seconds, 1)} | ${s.sent} | ${s.received} | ${fixed(s.received / s.sent)}× | ` +
-        `${fixed(s.received / s.sent / s.replicas / baseShare)} (1/R = ${fixed(1 / s.replicas)}) | ${sum('analysed')} | ` +
-        `${sum('dropped') + sum('stale')} | ${fixed(s.cpu, 1)} | ${s.natsCpu === undefined ? '–' : fixed(s.natsCpu, 1)} | ` +
-        `${fixed(s.p50, 0)} | ${fixed(s.p99, 0)} | ${fixed(s.load, 1)} |`,
+      `| ${s.replicas} | ${fixed(s.seconds, 1)} | ${int(s.sent)} | ${mb(s.published)} | ${mb(s.cameras.inBytes)} | ` +
+        `${mb(s.delivered.outBytes)} | ${int(s.delivered.outMsgs)} | ${fixed(s.delivered.outBytes / s.published, 3)} |`,
+    );
+  }
+  console.log(
+    "\nPart 1, totals (latency: capture → handled, from the replicas' histogram, interpolated within its buckets; " +
+      "load: the 1-minute load average at the window's end).\n",
+  );
+  console.log(
+    "| R | received / sent | analysed | dropped + stale | replicas' CPU s | latency p50 ms | p99 ms | load |",
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const s of steps) {
+    const total = (o: string) => sum(s.perReplica.map((r) => r.outcomes[o]));
+    console.log(
+      `| ${s.replicas} | ${fixed(s.received / s.sent)}× | ${total('analysed')} | ${total('dropped') + total('stale')} | ` +
+        `${fixed(s.cpu, 1)} | ${fixed(s.p50, 0)} | ${fixed(s.p99, 0)} | ${fixed(s.load, 1)} |`,
+    );
+  }
+}
+
+function printIdle(idle: IdleFigures): void {
+  const row = (label: string, fps: number, w: Window & { mirrors: number }, perMirrorSecond?: number) => {
+    const o = w.perReplica[0].outcomes;
+    console.log(
+      `| ${label} | ${w.mirrors} × ${fps} fps | ${fixed(w.seconds, 1)} | ${int(w.sent)} | ${int(w.received)} | ` +
+        `${o.analysed} | ${o.duplicate} | ${o.dropped + o.stale} | ${fixed(w.cpu, 2)} | ${fixed(w.cpu / w.seconds)} | ` +
+        `${perMirrorSecond === undefined ? '–' : fixed(perMirrorSecond * 1000, 1)} | ` +
+        `${perMirrorSecond === undefined ? '–' : fixed(1 / perMirrorSecond, 1)} | ${fixed(w.p99, 0)} | ${fixed(w.load, 1)} |`,
+    );
+  };
+  console.log(
+    '\nPart 2, idle mirrors per core: one replica, one detection worker, empty rooms. CPU s = the replica ' +
+      'process (main thread and worker, process_cpu_seconds_total); its fixed costs (leases, sweeps) count against the mirrors.\n',
+  );
+  console.log(
+    '| window | mirrors × rate | s | frames sent | received | analysed | duplicate | dropped + stale | CPU s | cores | CPU ms per mirror-second | mirrors per core | p99 ms | load |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  row('fixed rate', FIXED_FPS, idle.fixed, idle.perMirrorSecond.fixed);
+  row('frames on demand (advised)', idle.advisedFps, idle.onDemand, idle.perMirrorSecond.onDemand);
+  for (const c of idle.checks) row('check', idle.advisedFps, c);
+  console.log(
+    `\nidle mirrors per core: ${fixed(1 / idle.perMirrorSecond.onDemand, 1)} on demand (${idle.advisedFps} fps) vs ` +
+      `${fixed(1 / idle.perMirrorSecond.fixed, 1)} at a fixed ${FIXED_FPS} fps: ` +
+      `${fixed(idle.perMirrorSecond.fixed / idle.perMirrorSecond.onDemand, 1)}×`,
+  );
+}
+
+function printVerdict(steps: Step[], idle: IdleFigures): void {
+  const worst = Math.max(...steps.map((s) => s.delivered.outBytes / s.published));
+  const perCore = 1 / idle.perMirrorSecond.onDemand;
+  console.log('\nTargets:');
+  console.log(
+    `- delivered / published bytes ≤ ${MAX_BYTES_RATIO} at every replica count: worst ${fixed(worst, 3)} — ${worst <= MAX_BYTES_RATIO ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `- ≥ ${MIN_IDLE_PER_CORE} idle mirrors per core at the advised idle rate: ${fixed(perCore, 1)} — ${perCore >= MIN_IDLE_PER_CORE ? 'met' : 'NOT met'}`,
+  );
+  for (const c of idle.checks) {
+    const lost = c.sent - c.received;
+    const overloaded = c.perReplica[0].outcomes.dropped + c.perReplica[0].outcomes.stale;
+    console.log(
+      `- ${c.mirrors} idle mirrors on one worker: ${lost} of ${c.sent} frames not received, ${overloaded} dropped or stale — ` +
+        `${lost === 0 && overloaded === 0 ? 'kept up' : 'did NOT keep up'}`,
     );
   }
 }
