@@ -36,8 +36,10 @@ export const configShape = {
   FRAME_DIFF_PIXEL_DELTA: env.int(16, 1, 255),
   /** …and at least this many must change for the frame to be analysed again (0 = analyse every frame). */
   FRAME_DIFF_MIN_PIXELS: env.int(8, 0, 19200),
-  /** Even an unchanged scene is analysed again after this long. */
+  /** Even an unchanged scene is analysed again after this long, in a session… */
   FRAME_REANALYSE_MS: env.int(1000, 0, 60000),
+  /** …and with nobody in a session: a person stepping in changes the scene, so an empty room is re-checked rarely. */
+  FRAME_REANALYSE_IDLE_MS: env.int(3000, 0, 60000),
   PRESENCE_START_K: env.int(3, 1, 100),
   PRESENCE_WINDOW_N: env.int(5, 1, 100),
   PRESENCE_STAY_K: env.int(2, 1, 100),

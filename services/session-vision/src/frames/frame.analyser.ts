@@ -105,7 +105,10 @@ export class FrameAnalyser {
         ? lastBody
         : null;
     // An unchanged scene reuses the last analysis, unless it is too old or was made for the other mode.
-    const reusable = memory.thumb && now - memory.thumbAt < s.reanalyseMs && memory.last?.mode === mode;
+    // Nobody in a session: a person stepping in changes the scene, so the unchanged room is looked at
+    // again less often (most of an idle mirror's cost).
+    const maxAge = inSession ? s.reanalyseMs : s.reanalyseIdleMs;
+    const reusable = memory.thumb && now - memory.thumbAt < maxAge && memory.last?.mode === mode;
     return {
       mode,
       handHints: hints,

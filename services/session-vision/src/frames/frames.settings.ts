@@ -14,8 +14,10 @@ export interface FramesSettings {
   maxHeight: number;
   /** When a frame counts as unchanged (its analysis is then reused). */
   difference: FrameDifferenceOptions;
-  /** Even an unchanged scene is analysed again after this long. */
+  /** Even an unchanged scene is analysed again after this long, in a session… */
   reanalyseMs: number;
+  /** …and with nobody in a session (a person stepping in changes the scene anyway). */
+  reanalyseIdleMs: number;
   /** With no hand tracked, the whole-frame hand detector runs at most every this many frames. */
   handDetectorIntervalFrames: number;
   /** How often open sessions are checked for timeouts. */
@@ -35,6 +37,7 @@ export function framesSettings(
     | 'FRAME_DIFF_PIXEL_DELTA'
     | 'FRAME_DIFF_MIN_PIXELS'
     | 'FRAME_REANALYSE_MS'
+    | 'FRAME_REANALYSE_IDLE_MS'
     | 'HAND_DETECTOR_INTERVAL_FRAMES'
     | 'SWEEP_INTERVAL_MS'
     | 'VISION_DEBUG_EVENTS'
@@ -47,6 +50,7 @@ export function framesSettings(
     maxHeight: config.VISION_MAX_HEIGHT,
     difference: { pixelDelta: config.FRAME_DIFF_PIXEL_DELTA, minChangedPixels: config.FRAME_DIFF_MIN_PIXELS },
     reanalyseMs: config.FRAME_REANALYSE_MS,
+    reanalyseIdleMs: config.FRAME_REANALYSE_IDLE_MS,
     handDetectorIntervalFrames: config.HAND_DETECTOR_INTERVAL_FRAMES,
     sweepIntervalMs: config.SWEEP_INTERVAL_MS,
     debugEvents: config.VISION_DEBUG_EVENTS,
