@@ -426,7 +426,9 @@ async function idleCapacity(
     };
     const perCore = Math.max(1, Math.min(IDLE_MAX, Math.floor(1 / perMirrorSecond.onDemand)));
     const checks = [];
-    for (const n of perCore < MIN_IDLE_PER_CORE ? [perCore, MIN_IDLE_PER_CORE] : [perCore]) {
+    // at the target and at what the CPU figure allows: the computed one ignores bursts (all cameras tick
+    // together) that make a single worker drop frames before it is fully busy
+    for (const n of [...new Set([MIN_IDLE_PER_CORE, perCore])].sort((a, b) => a - b)) {
       checks.push(await run(n, advisedFps, 'check'));
     }
     return { advisedFps, fixed, onDemand, perMirrorSecond, checks };
