@@ -84,6 +84,5 @@ const POSES: [file: string, gesture: string][] = [
 });
 
 if (!available) {
-  // eslint-disable-next-line no-console
   console.warn(`session-vision poses: no labelled photos at ${FIXTURES} (VISION_FIXTURES); not checked`);
 }
