@@ -12,3 +12,4 @@ export * from './tokens';
 export * from './tracing';
 export * from './redis.providers';
 export * from './wechat-api.providers';
+export * from './periodic-task';

@@ -1,12 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import {
   Inject,
   Injectable,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { LOGGER } from '@mirror/platform';
+import { LOGGER, PeriodicTask } from '@mirror/platform';
 import { LOOKS_SETTINGS, type LooksSettings } from './looks.settings';
 import { LooksService } from './looks.service';
 
@@ -14,37 +14,27 @@ import { LooksService } from './looks.service';
 @Injectable()
 export class LooksRefreshJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly replica = `${process.pid}-${randomBytes(3).toString('hex')}`;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-  private stopped = false;
+  private readonly task: PeriodicTask;
 
   constructor(
-    private readonly looks: LooksService,
-    @Inject(LOOKS_SETTINGS) private readonly settings: LooksSettings,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.schedule(Math.random() * this.settings.refreshMs);
+    looks: LooksService,
+    @Inject(LOOKS_SETTINGS) settings: LooksSettings,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.task = new PeriodicTask({
+      name: 'looks refresh',
+      intervalMs: settings.refreshMs,
+      run: () => looks.refresh(this.replica),
+      failureLevel: 'warn',
+      logger,
+    });
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.looks
-        .refresh(this.replica)
-        .catch((e: unknown) => this.logger.warn({ err: e }, 'looks refresh failed; the next one retries'))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule(this.settings.refreshMs);
-        });
-    }, delayMs);
-    this.timer.unref();
+  onApplicationBootstrap(): void {
+    this.task.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 }
