@@ -1,6 +1,7 @@
 import { ulid } from 'ulid';
 import { Events, Requests, type StatsGetResponse, type StatsMetrics } from '@mirror/contracts';
 import { sleep } from '@mirror/async';
+import { mondayOf } from '../src/stats/weeks';
 import { BindingHarness } from './support/binding-harness';
 import { confirmAs } from './support/confirm';
 import { caughtUp } from './support/state';
@@ -316,6 +317,50 @@ describe('channel statistics (binding.stats.get)', () => {
     await h.rows(`INSERT INTO stats_dirty (mirror_id, day) SELECT mirror_id, day FROM stats_mirror_days`);
     await check();
   }, 120_000);
+
+  it('reads a month broken down per mirror from the weekly sums exactly as day by day', async () => {
+    const dayMs = 86400_000;
+    const past = async (mirrorId: string, daysAgo: number, lengthS: number) => {
+      const s = h.newSession(mirrorId);
+      const start = Date.now() - daysAgo * dayMs;
+      await emit(Events.sessionStarted, { ...s.started, at: iso(start) });
+      await emit(Events.sessionEnded, { sessionId: s.sessionId, mirrorId, at: iso(start + lengthS * 1000) });
+    };
+    await past(A1, 3, 100);
+    await past(A1, 9, 200);
+    await past(A1, 16, 400);
+    await past(A1, 23, 700);
+    await past(B1, 10, 50);
+    await caughtUp(h);
+    const month = { from: shanghaiDay(Date.now() - 29 * dayMs), to: day };
+    const byMirror = (await h.bus.request(Requests.statsGet, {
+      ...month,
+      by: ['mirror'],
+    })) as StatsGetResponse;
+    // that month and a range starting and ending mid-week (Thursdays, whatever weekday today is): each
+    // mirror alone is read from the daily rows
+    const monday = Date.parse(`${mondayOf(day)}T00:00:00Z`);
+    const midWeeks = {
+      from: iso(monday - 25 * dayMs).slice(0, 10),
+      to: iso(monday - 4 * dayMs).slice(0, 10),
+    };
+    for (const range of [month, midWeeks]) {
+      const all = (await h.bus.request(Requests.statsGet, { ...range, by: ['mirror'] })) as StatsGetResponse;
+      for (const mirrorId of [A1, A2, B1]) {
+        const alone = (await h.bus.request(Requests.statsGet, { ...range, mirrorId })) as StatsGetResponse;
+        const row = all.rows.find((r) => r.mirrorId === mirrorId);
+        expect([range, mirrorId, row?.metrics ?? alone.total]).toEqual([range, mirrorId, alone.total]);
+      }
+      expect(all.rows.some((r) => r.metrics.sessionsEnded > 0)).toBe(true);
+    }
+    // A1: today's 300 s and 45 s, then 100, 200, 400 and 700 s on earlier days
+    expect(byMirror.rows.find((r) => r.mirrorId === A1)!.metrics.sessionLengthP50Seconds).toBe(200);
+    const weeks = await h.rows<{ n: number }>(
+      `SELECT count(DISTINCT week)::int AS n FROM stats_mirror_week_durations WHERE mirror_id = $1`,
+      [A1],
+    );
+    expect(weeks[0].n).toBeGreaterThanOrEqual(3);
+  });
 
   it('refuses a reversed or too long range, or a day that does not exist', async () => {
     await expect(h.bus.request(Requests.statsGet, { from: '2026-03-02', to: '2026-03-01' })).rejects.toThrow(

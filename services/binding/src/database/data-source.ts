@@ -21,6 +21,7 @@ import { ChannelStatistics1796400000000 } from './migrations/1796400000000-chann
 import { StatisticsBySource1796400000001 } from './migrations/1796400000001-statistics-by-source';
 import { StatisticsChainDays1796400000002 } from './migrations/1796400000002-statistics-chain-days';
 import { PhotoFavourites1796500000000 } from './migrations/1796500000000-photo-favourites';
+import { StatisticsMirrorWeeks1796600000000 } from './migrations/1796600000000-statistics-mirror-weeks';
 
 export const ENTITIES = [
   StoreEntity,
@@ -49,6 +50,7 @@ export const MIGRATIONS = [
   StatisticsBySource1796400000001,
   StatisticsChainDays1796400000002,
   PhotoFavourites1796500000000,
+  StatisticsMirrorWeeks1796600000000,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseRepository } from '../database/database.repository';
 import { LockClass } from '../database/lock-class';
+import { mondayOf } from './weeks';
 
 /** The (mirror, day) pairs of one recomputation, with each day's bounds in Asia/Shanghai. */
 const PAIRS = `
@@ -141,6 +142,16 @@ const STORE_DURATIONS = [
      JOIN unnest($1::varchar[], $2::date[]) AS p(store_id, day) ON COALESCE(d.store_id, '') = p.store_id AND d.day = p.day
     GROUP BY 1, 2, 3, 4`,
 ];
+/** The per-mirror weekly sums of the duration histograms, for the (mirror, week) pairs given (weeks: Mondays). */
+const WEEK_DURATIONS = [
+  `DELETE FROM stats_mirror_week_durations w USING unnest($1::varchar[], $2::date[]) AS p(mirror_id, week)
+    WHERE w.mirror_id = p.mirror_id AND w.week = p.week`,
+  `INSERT INTO stats_mirror_week_durations (week, mirror_id, metric, bucket, n)
+   SELECT p.week, d.mirror_id, d.metric, d.bucket, sum(d.n)
+     FROM unnest($1::varchar[], $2::date[]) AS p(mirror_id, week)
+     JOIN stats_mirror_day_durations d ON d.mirror_id = p.mirror_id AND d.day >= p.week AND d.day < p.week + 7
+    GROUP BY 1, 2, 3, 4`,
+];
 const CHAIN_DURATIONS = [
   `DELETE FROM stats_chain_day_durations d WHERE d.day = ANY($1::date[])`,
   `INSERT INTO stats_chain_day_durations (day, metric, bucket, n)
@@ -190,6 +201,18 @@ export class StatsRepository {
         [mirrors, days],
       );
       await this.db.execute(DURATIONS, [mirrors, days]);
+      const weeks = new Map(
+        [...pairs.values()].map((p) => {
+          const week = mondayOf(p.day);
+          return [`${week} ${p.mirrorId}`, { mirrorId: p.mirrorId, week }];
+        }),
+      );
+      for (const sql of WEEK_DURATIONS) {
+        await this.db.execute(sql, [
+          [...weeks.values()].map((w) => w.mirrorId),
+          [...weeks.values()].map((w) => w.week),
+        ]);
+      }
       const storeDays = new Map(
         [...before, ...(await this.storeDays(mirrors, days))].map((s) => [`${s.day} ${s.storeId}`, s]),
       );
