@@ -70,7 +70,7 @@ export const looksStateSchema = z.object({
   details: z.object({ photoId, takenAt: isoTime, products: z.array(lookProductSchema).max(50) }).nullable(),
   /** What the last command did, for a short message on the screen. */
   feedback: z.enum(LOOK_FEEDBACK).nullable(),
-  /** The command behind this state: its gesture and the capture time of the frame it was seen in. */
+  /** The command behind this state: its gesture and when session-vision received the frame it was seen in. */
   cause: z.object({ commandId: z.string().max(200), gesture: z.enum(GESTURES), at: isoTime }).nullable(),
 });
 export type LooksState = z.infer<typeof looksStateSchema>;
