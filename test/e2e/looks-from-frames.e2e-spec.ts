@@ -18,6 +18,7 @@ import {
   waitFor,
 } from '@mirror/testing';
 import { startSandbox, type WeChatSandbox } from '@mirror/wechat-sandbox';
+import { personFrame } from '@mirror/svc-session-vision/test/support/frames';
 import { artifact } from './browser';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -173,7 +174,7 @@ async function photo(file: string): Promise<Buffer> {
     await new Promise((r) => setTimeout(r, 2500));
   };
 
-  it('takes two looks with countdowns, favourites, shows details, and pauses and resumes, from frames alone', async () => {
+  it('takes three looks with countdowns, browses back, favourites, compares, shows details, pauses and resumes, from frames alone', async () => {
     await until((s) => s.sessionId !== null, 30_000);
     await neutral();
 
@@ -184,10 +185,32 @@ async function photo(file: string): Promise<Buffer> {
     await show('thumb_up_03.jpg');
     await until((s) => s.looks.length === 2 && s.countdown === null);
     await neutral();
+    await show('thumb_up_03.jpg');
+    const three = await until((s) => s.looks.length === 3 && s.countdown === null);
+    expect(three.current).toBe(three.looks[2].photoId);
+
+    // a hand sweeping across the frame (a shipped photo moved right, as the swipe test does): back to look 2
+    const sweep = await Promise.all([0, 45, 90, 135, 180, 225, 270].map((x) => personFrame('diner', x, 360)));
+    scene[0] = { jpeg: sweep[0], label: 'diner' };
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const jpeg of sweep) {
+      scene[0] = { jpeg, label: 'diner' };
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const browsed = await until((s) => s.current === s.looks[1].photoId);
+    expect(browsed.cause?.gesture).toBe('swipe_right');
+    await neutral();
 
     await show('victory_03.jpg');
     const starred = await until((s) => s.looks.some((l) => l.favourite));
-    expect(starred.looks.filter((l) => l.favourite).map((l) => l.photoId)).toEqual([starred.current]);
+    expect(starred.looks.filter((l) => l.favourite).map((l) => l.photoId)).toEqual([
+      starred.looks[1].photoId,
+    ]);
+    await neutral();
+
+    await show('fist_01.jpg');
+    const compared = await until((s) => s.compare !== null);
+    expect(compared.compare!.left).toBe(compared.looks[1].photoId);
     await neutral();
 
     await show('pointing_up_05.jpg');
@@ -201,7 +224,7 @@ async function photo(file: string): Promise<Buffer> {
     await show('thumb_up_03.jpg'); // paused: no countdown, no photo
     await new Promise((r) => setTimeout(r, 4000));
     expect(latest()!.countdown).toBeNull();
-    expect(latest()!.looks).toHaveLength(2);
+    expect(latest()!.looks).toHaveLength(3);
     await neutral();
     await show('four_01.jpg');
     await until((s) => !s.paused);
@@ -215,7 +238,7 @@ async function photo(file: string): Promise<Buffer> {
     }
     const latencies = [...byCommand.values()].sort((a, b) => a - b);
     writeFileSync(artifact('looks-from-frames-latency.json'), JSON.stringify(latencies));
-    expect(latencies.length).toBeGreaterThanOrEqual(6);
+    expect(latencies.length).toBeGreaterThanOrEqual(9);
   }, 180_000);
 });
 
