@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { Events, MirrorSubjects, decode, mirrorDisplay, mirrorGesture } from '@mirror/contracts';
 import { NatsClient } from '@mirror/nats';
 import { mirrorNatsEnv, testNatsAuth } from '@mirror/testing';
+import Redis from 'ioredis';
 import pino from 'pino';
 import { SimulatedCustomer } from './customer';
 import { photoAfterScan } from './later-photo';
@@ -56,6 +57,7 @@ async function main() {
     logLevel: 'info',
   });
   running.system = system;
+  await endSessionLeftOpen(infraFromEnv('run through scripts/demo.sh (it sources .infra/env)').REDIS_URL);
   // the shop's side: the staff console on a port of its own, beside the customer-facing gateway
   const staff = await startStaffConsole({
     infra: infraFromEnv('run through scripts/demo.sh (it sources .infra/env)'),
@@ -187,3 +189,23 @@ main().catch((e: unknown) => {
   console.error(`demo failed: ${e instanceof Error ? e.message : String(e)}`);
   process.kill(process.pid, 'SIGTERM');
 });
+
+/**
+ * A demo stopped mid-visit leaves its mirror's session open; session-vision ends it once its frames have
+ * stopped for SESSION_FRAMES_STOPPED_MS. A new visit starts only then, so the demo waits for it instead of
+ * continuing the old visit.
+ */
+async function endSessionLeftOpen(redisUrl: string): Promise<void> {
+  const redis = new Redis(redisUrl, { keyPrefix: 'mirror:', lazyConnect: true });
+  try {
+    await redis.connect();
+    if (!(await redis.sismember('vision:open-sessions', MIRROR))) return;
+    say('vision', 'an earlier run left a session open on the mirror: it ends first (frames stopped)…');
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline && (await redis.sismember('vision:open-sessions', MIRROR))) {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    redis.disconnect();
+  }
+}

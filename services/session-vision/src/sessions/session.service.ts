@@ -131,13 +131,22 @@ export class SessionService {
   /**
    * The state timeouts are judged on. While a mirror moves between replicas nobody watches it, and that
    * time is neither absence nor silence: its clocks count from the take-over (or from a frame `at` that
-   * arrived just before it), never from before.
+   * arrived just before it), never from before — unless its frames had already stopped for
+   * SESSION_FRAMES_STOPPED_MS when it was taken (a mirror left with an open session while nothing ran).
    */
   private judged(mirrorId: string, at: number): MirrorPresence {
     const presence = this.stored(mirrorId).presence;
     const taken = this.watchingSince.get(mirrorId);
     if (taken === undefined || !presence.session) return presence;
     const since = Math.min(taken, at);
+    // frames had stopped long before this replica took the mirror (the system was down, not handing over):
+    // the session timed out then, and is judged as it was
+    if (
+      presence.lastFrameAt !== null &&
+      since - presence.lastFrameAt >= this.settings.presence.framesStoppedMs
+    ) {
+      return presence;
+    }
     return {
       ...presence,
       lastPresentAt: Math.max(presence.lastPresentAt ?? presence.session.startedAt, since),

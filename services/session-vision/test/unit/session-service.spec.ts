@@ -91,6 +91,18 @@ describe(SessionService.name, () => {
     expect((await sut.expireIfDue('m1')).events.map((e) => e.type)).toEqual(['ended']);
   });
 
+  it('ends at once a session whose frames had stopped long before it was taken over (nothing ran meanwhile)', async () => {
+    const { sut, clock, published } = setup();
+    await sut.resume('m1');
+    for (let i = 0; i < 3; i++) await sut.observe('m1', true, clock.now());
+    sut.forget('m1');
+    clock.advance(DEFAULT_PRESENCE_SETTINGS.framesStoppedMs + 60_000); // e.g. the demo stopped an hour ago
+    await sut.resume('m1');
+    const { events } = await sut.expireIfDue('m1');
+    expect(events).toEqual([expect.objectContaining({ type: 'ended', reason: 'frames-stopped' })]);
+    expect(published).toEqual(['started', 'ended']);
+  });
+
   it('ends a session nobody is in front of any more, and then lets an idle, silent mirror go', async () => {
     const { sut, clock, published } = setup();
     await sut.resume('m1');
