@@ -1,14 +1,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import Redis from 'ioredis';
 import sharp from 'sharp';
 import type { LooksState } from '@mirror/contracts';
-import { ManagedProcess } from '@mirror/demo';
+import type { ManagedProcess } from '@mirror/demo';
 import { MirrorSimulator, type Frame } from '@mirror/mirror-sim';
 import { NatsClient } from '@mirror/nats';
 import {
   createTestDatabase,
+  freePort,
   deleteNamespaceStreams,
   mirrorNatsAuth,
   serviceNatsEnv,
@@ -20,38 +20,12 @@ import {
 import { startSandbox, type WeChatSandbox } from '@mirror/wechat-sandbox';
 import { personFrame } from '@mirror/svc-session-vision/test/support/frames';
 import { artifact } from './browser';
+import { serviceProcess } from './service-process';
 
 const ROOT = resolve(__dirname, '..', '..');
 const FIXTURES = process.env.VISION_FIXTURES ?? resolve(ROOT, '../shared/fixtures/vision');
 const available = existsSync(resolve(FIXTURES, 'labels.csv'));
 const MIRROR = 'looks-frames-1';
-
-function service(name: string, port: number, env: Record<string, string | undefined>): ManagedProcess {
-  const register =
-    name === 'session-vision'
-      ? './services/session-vision/src/detection/swc-register.js'
-      : './scripts/register-ts.js';
-  return new ManagedProcess({
-    name,
-    command: process.execPath,
-    args: ['-r', register, `services/${name}/src/main.ts`],
-    env: { ...env, PORT: String(port) },
-    readyUrl: `http://127.0.0.1:${port}/readyz`,
-    logFile: artifact(`looks-from-frames-${name}.log`),
-    cwd: ROOT,
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-  });
-}
 
 /** A labelled photo as the mirror's camera would send it: fitted into 640×480. */
 async function photo(file: string): Promise<Buffer> {
@@ -92,7 +66,7 @@ async function photo(file: string): Promise<Buffer> {
     };
     const [photoStorePort, bindingPort, visionPort] = [await freePort(), await freePort(), await freePort()];
     services.push(
-      service('photo-store', photoStorePort, {
+      serviceProcess('looks-from-frames', 'photo-store', photoStorePort, {
         ...common,
         ...(await serviceNatsEnv('photo-store', ns)),
         S3_ENDPOINT: testEnv.s3Endpoint(),
@@ -100,7 +74,7 @@ async function photo(file: string): Promise<Buffer> {
         S3_SECRET_KEY: process.env.S3_SECRET_KEY,
         S3_BUCKET: `${ns}-photos`,
       }),
-      service('binding', bindingPort, {
+      serviceProcess('looks-from-frames', 'binding', bindingPort, {
         ...common,
         ...(await serviceNatsEnv('binding', ns)),
         REDIS_URL: testEnv.redisUrl(),
@@ -116,7 +90,7 @@ async function photo(file: string): Promise<Buffer> {
         COOKIE_SECRET: 'cookie-secret-for-tests-0123456789',
         LOOKS_COUNTDOWN_SECONDS: '2',
       }),
-      service('session-vision', visionPort, {
+      serviceProcess('looks-from-frames', 'session-vision', visionPort, {
         ...common,
         ...(await serviceNatsEnv('session-vision', ns)),
         REDIS_URL: testEnv.redisUrl(),

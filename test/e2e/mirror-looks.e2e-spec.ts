@@ -1,13 +1,12 @@
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { resolve } from 'node:path';
 import Redis from 'ioredis';
 import { Events, MirrorSubjects, mirrorDisplay, type Gesture } from '@mirror/contracts';
-import { ManagedProcess } from '@mirror/demo';
+import type { ManagedProcess } from '@mirror/demo';
 import { MirrorSimulator, ScreenServer, personFrame } from '@mirror/mirror-sim';
 import { NatsClient } from '@mirror/nats';
 import {
   createTestDatabase,
+  freePort,
   deleteNamespaceStreams,
   mirrorNatsAuth,
   serviceNatsEnv,
@@ -20,33 +19,9 @@ import { startSandbox, type WeChatSandbox } from '@mirror/wechat-sandbox';
 import type { Browser, Page } from 'playwright-core';
 import { ulid } from 'ulid';
 import { artifact, launchBrowser } from './browser';
+import { serviceProcess } from './service-process';
 
 const MIRROR = 'looks-e2e-1';
-const ROOT = resolve(__dirname, '..', '..');
-
-/** A service run from its sources as its own OS process, under its own bus credential. */
-function service(name: string, port: number, env: Record<string, string | undefined>): ManagedProcess {
-  return new ManagedProcess({
-    name,
-    command: process.execPath,
-    args: ['-r', './scripts/register-ts.js', `services/${name}/src/main.ts`],
-    env: { ...env, PORT: String(port) },
-    readyUrl: `http://127.0.0.1:${port}/readyz`,
-    logFile: artifact(`mirror-looks-${name}.log`),
-    cwd: ROOT,
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-  });
-}
 
 /**
  * The reference mirror screen driven by the real chain: commands as session-vision publishes them →
@@ -85,7 +60,7 @@ describe('mirror screen: looks', () => {
     const photoStorePort = await freePort();
     const bindingPort = await freePort();
     services.push(
-      service('photo-store', photoStorePort, {
+      serviceProcess('mirror-looks', 'photo-store', photoStorePort, {
         ...common,
         ...photoStoreCreds,
         S3_ENDPOINT: testEnv.s3Endpoint(),
@@ -93,7 +68,7 @@ describe('mirror screen: looks', () => {
         S3_SECRET_KEY: process.env.S3_SECRET_KEY,
         S3_BUCKET: `${ns}-photos`,
       }),
-      service('binding', bindingPort, {
+      serviceProcess('mirror-looks', 'binding', bindingPort, {
         ...common,
         ...bindingCreds,
         REDIS_URL: testEnv.redisUrl(),

@@ -1,11 +1,10 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import Redis from 'ioredis';
 import { Requests, ReplyCodes, type GalleryGetResponse } from '@mirror/contracts';
 import { ManagedProcess } from '@mirror/demo';
 import { NatsClient, RefusalError } from '@mirror/nats';
-import { serviceNatsEnv, testEnv, testLogger, testNatsAuth, uniqueName } from '@mirror/testing';
+import { freePort, serviceNatsEnv, testEnv, testLogger, testNatsAuth, uniqueName } from '@mirror/testing';
 import { CUSTOMER_COOKIE, signCookie } from '@mirror/web-auth';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -198,14 +197,3 @@ describe('photo page: favourites and compare', () => {
     expect(await page.locator('figure[data-photo]').count()).toBe(3);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-  });
-}
